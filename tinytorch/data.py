@@ -43,6 +43,7 @@ class TensorDataset(Dataset):
         return tuple(a[index] for a in self.arrays)
 
     def batch(self, indices: np.ndarray | slice) -> tuple[np.ndarray, ...]:
+        """The rows at `indices` of every array."""
         return tuple(a[indices] for a in self.arrays)  # one gather per array: no per-sample Python loop
 
 

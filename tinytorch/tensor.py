@@ -64,9 +64,11 @@ class Function:
     needs_input_grad: tuple[bool, ...]
 
     def forward(ctx, *arrays: np.ndarray, **params: Any) -> np.ndarray:
+        """Compute the output from the inputs' arrays; save on `ctx` what backward will need."""
         raise NotImplementedError
 
     def backward(ctx, grad: np.ndarray) -> Sequence[np.ndarray | None]:
+        """Given d(loss)/d(output), return d(loss)/d(input) for each input (None where not needed)."""
         raise NotImplementedError
 
     @classmethod
@@ -92,6 +94,8 @@ def _check_broadcast(op: str, a: np.ndarray, b: np.ndarray) -> None:
 
 
 class Add(Function):
+    """a + b, with broadcasting."""
+
     def forward(ctx, a, b):
         if a.shape != b.shape:
             _check_broadcast("add", a, b)
@@ -103,6 +107,8 @@ class Add(Function):
 
 
 class Mul(Function):
+    """a * b, with broadcasting."""
+
     def forward(ctx, a, b):
         if a.shape != b.shape:
             _check_broadcast("mul", a, b)
@@ -118,6 +124,8 @@ class Mul(Function):
 
 
 class Pow(Function):
+    """a ** exponent for a constant exponent."""
+
     def forward(ctx, a, exponent: float):
         ctx.a, ctx.exponent = a, exponent
         return a**exponent
@@ -127,6 +135,8 @@ class Pow(Function):
 
 
 class MatMul(Function):
+    """a @ b, numpy's matmul rules (vectors, matrices, batches)."""
+
     def forward(ctx, a, b):
         if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
             raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} do not match (inner dimensions differ)")
@@ -145,6 +155,8 @@ class MatMul(Function):
 
 
 class Exp(Function):
+    """e ** a."""
+
     def forward(ctx, a):
         ctx.out = np.exp(a)
         return ctx.out
@@ -154,6 +166,8 @@ class Exp(Function):
 
 
 class Log(Function):
+    """Natural logarithm."""
+
     def forward(ctx, a):
         ctx.a = a
         return np.log(a)
@@ -163,6 +177,8 @@ class Log(Function):
 
 
 class ReLU(Function):
+    """max(a, 0)."""
+
     def forward(ctx, a):
         ctx.mask = a > 0
         return a * ctx.mask  # (not np.maximum: the product keeps the dtype and reuses the mask)
@@ -172,6 +188,8 @@ class ReLU(Function):
 
 
 class Sigmoid(Function):
+    """1 / (1 + e ** -a)."""
+
     def forward(ctx, a):
         ctx.out = 0.5 * (1 + np.tanh(0.5 * a))  # the tanh form never overflows, unlike 1 / (1 + exp(-a))
         return ctx.out
@@ -181,6 +199,8 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    """Hyperbolic tangent."""
+
     def forward(ctx, a):
         ctx.out = np.tanh(a)
         return ctx.out
@@ -190,6 +210,8 @@ class Tanh(Function):
 
 
 class Clip(Function):
+    """Clamp into [low, high]."""
+
     def forward(ctx, a, low: float | None, high: float | None):
         out = np.clip(a, low, high)
         ctx.inside = out == a
@@ -200,6 +222,8 @@ class Clip(Function):
 
 
 class Sum(Function):
+    """Sum over axes."""
+
     def forward(ctx, a, axis, keepdims: bool):
         ctx.shape, ctx.axis, ctx.keepdims = a.shape, axis, keepdims
         return np.asarray(a.sum(axis=axis, keepdims=keepdims))
@@ -211,6 +235,8 @@ class Sum(Function):
 
 
 class Max(Function):
+    """Maximum over axes."""
+
     def forward(ctx, a, axis, keepdims: bool):
         ctx.a, ctx.axis, ctx.keepdims = a, axis, keepdims
         ctx.out = a.max(axis=axis, keepdims=True)
@@ -224,6 +250,8 @@ class Max(Function):
 
 
 class Reshape(Function):
+    """Same elements, new shape."""
+
     def forward(ctx, a, shape: tuple[int, ...]):
         ctx.shape = a.shape
         try:
@@ -236,6 +264,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permute axes."""
+
     def forward(ctx, a, axes: tuple[int, ...] | None):
         ctx.axes = axes
         return np.transpose(a, axes)
@@ -245,6 +275,8 @@ class Transpose(Function):
 
 
 class Index(Function):
+    """a[index], basic or advanced indexing."""
+
     def forward(ctx, a, index):
         ctx.shape, ctx.dtype, ctx.index = a.shape, a.dtype, index
         return a[index]

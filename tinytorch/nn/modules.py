@@ -128,6 +128,7 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The layers, named by position ("0", "1", ...) as in PyTorch."""
         return ((str(i), layer) for i, layer in enumerate(self.layers))
 
     def forward(self, x: Tensor) -> Tensor:
