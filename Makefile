@@ -1,0 +1,35 @@
+# The two commands of the README:
+#   make site   set up (.venv, Python and npm packages), then build the book into _build/html
+#   make test   set up, then lint and run every test (the site tests build the book themselves)
+# Set-up steps are stamped: they rerun only when requirements.txt, pyproject.toml or package-lock.json change.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.tinytorch-setup
+NPM_STAMP := node_modules/.tinytorch-setup
+
+.PHONY: setup site test clean
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+$(PY_STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+site: setup
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# REQUIRE_BROWSER=1 (set by .ci/run) turns a missing browser into a failure instead of a skip.
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+clean:
+	rm -rf _build artifacts

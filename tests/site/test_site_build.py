@@ -1,0 +1,167 @@
+"""The site's promise: every number on a page comes from the code executed in that build."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from myst_nb.core.variables import format_plain_text
+from sitebuild import (
+    MNIST_ACCURACY,
+    MNIST_PAGE,
+    MNIST_RANGE,
+    PAGES,
+    ROOT,
+    Site,
+    build,
+    glue_text_references,
+    pasted_text,
+    skip_if_placeholder,
+)
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import tinytorch_site  # noqa: E402
+
+slow = pytest.mark.slow
+
+
+def shown(site: Site, docname: str, key: str) -> str:
+    """The text the page shows for ``{glue:text}`key:spec``` (its first use), from the manifest's value."""
+    for doc, ref_key, spec in glue_text_references(docname):
+        if (doc, ref_key) == (docname, key):
+            value = site.manifest["pages"][doc]["figures"][key]
+            return format_plain_text(repr(value), spec)
+    raise AssertionError(f"{docname}.md shows no {{glue:text}}`{key}`")
+
+
+# --- the built site ----------------------------------------------------------------------------------------
+
+
+@slow
+def test_every_page_is_built(site: Site) -> None:
+    assert sorted(site.pages) == sorted(PAGES)  # the build reads each one, or fails
+    for page in PAGES:
+        assert "<h1" in site.page(page), f"{page} has no title"
+    assert (site.html / "index.html").is_file()
+
+
+@slow
+def test_manifest_describes_this_build(site: Site) -> None:
+    manifest = site.manifest
+    versions = manifest["build"]["versions"]
+    for package in ("tinytorch", "numpy", "jupyter-book", "sphinx", "mermaid", "mathjax"):
+        assert versions[package], f"manifest lacks the version of {package}"
+    assert manifest["build"]["cpu"] and manifest["built_at"]
+    assert manifest["overrides"] == {}, "the default build must not run with TINYTORCH_BOOK_* overrides"
+    assert manifest["fingerprint"] == tinytorch_site.fingerprint(ROOT)["sources"]
+    for docname, page in manifest["pages"].items():
+        assert docname in PAGES
+        assert page["execution"]["succeeded"] is True, f"{docname} did not run cleanly"
+        if page["figures"]:
+            computed_in = page["computed_in"]
+            assert computed_in["cpu"] and computed_in["executed_at"] and computed_in["numpy"], docname
+
+
+@slow
+def test_every_glued_text_on_every_page_is_the_manifests(site: Site) -> None:
+    """What a page shows for ``{glue:text}`` is the manifest's value, formatted as the page asks."""
+    manifest = site.manifest["pages"]
+    checked = 0
+    for docname in PAGES:
+        on_page = pasted_text(site.page(docname))
+        for doc, key, spec in glue_text_references(docname):
+            assert key in manifest.get(doc, {}).get("figures", {}), f"{docname}: {key!r} is not in the manifest"
+            expected = format_plain_text(repr(manifest[doc]["figures"][key]), spec)
+            assert expected in on_page, f"{docname} shows {on_page}, not {expected!r} for {key!r}"
+            checked += 1
+    if checked == 0:
+        pytest.skip("no page shows a {glue:text} value yet")
+
+
+@slow
+def test_mnist_page_shows_the_manifests_accuracy_in_the_expected_range(site: Site) -> None:
+    skip_if_placeholder(MNIST_PAGE)
+    accuracy = site.manifest["pages"][MNIST_PAGE]["figures"][MNIST_ACCURACY]
+    low, high = MNIST_RANGE
+    assert low <= accuracy <= high, f"MNIST test accuracy {accuracy} outside [{low}, {high}]"
+    assert shown(site, MNIST_PAGE, MNIST_ACCURACY) in pasted_text(site.page(MNIST_PAGE))
+
+
+@slow
+def test_rebuild_with_nothing_changed_reuses_every_result(site: Site) -> None:
+    again = build(ROOT)
+    assert "Executing notebook" not in again.log, "a rebuild with nothing changed ran a page again"
+    assert again.manifest["pages"] == site.manifest["pages"]
+
+
+@slow
+def test_a_changed_run_changes_the_page(site: Site, tmp_path: Path) -> None:
+    """Fewer epochs and another seed give other numbers; a second seed in the same build folder invalidates
+    the cached results (the cache itself only sees the pages' code) and changes them again."""
+    skip_if_placeholder(MNIST_PAGE)
+    first = build(tmp_path, {"TINYTORCH_BOOK_EPOCHS": "1", "TINYTORCH_BOOK_SEED": "1"})
+    second = build(tmp_path, {"TINYTORCH_BOOK_EPOCHS": "1", "TINYTORCH_BOOK_SEED": "2"})
+    assert "results are stale" in second.log and "Executing notebook" in second.log
+
+    figures = [run.manifest["pages"][MNIST_PAGE]["figures"] for run in (site, first, second)]
+    assert [(f["mnist_epochs"], f["mnist_seed"]) for f in figures[1:]] == [(1, 1), (1, 2)]
+    assert figures[1][MNIST_ACCURACY] != figures[2][MNIST_ACCURACY], "another seed gave the same accuracy"
+    assert shown(first, MNIST_PAGE, MNIST_ACCURACY) != shown(site, MNIST_PAGE, MNIST_ACCURACY)
+    for run in (first, second):
+        assert shown(run, MNIST_PAGE, MNIST_ACCURACY) in pasted_text(run.page(MNIST_PAGE))
+    assert pasted_text(first.page(MNIST_PAGE)) != pasted_text(second.page(MNIST_PAGE))
+
+
+# --- the sources -----------------------------------------------------------------------------------------
+
+# Numbers that look like results: decimals, percentages, thousands, durations, counts of parameters or updates,
+# and run settings (epochs), which a changed run changes too.
+RESULT_LIKE = re.compile(
+    r"(?<![\w.])(?:\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?(?:s|ms|sec|seconds|minutes)\b"
+    r"|\d+\s+(?:parameters|params|weights|gradient updates|updates|steps|epochs?)\b"
+    r"|\d{1,3}(?:,\d{3})+|\d+\.\d+)",
+    re.IGNORECASE,
+)
+# A typed bound is a target, not a result: "> 95%", "at least 97.5%", "under 3 minutes".
+BOUND = re.compile(
+    r"(?:[<>≤≥]=?|~|\bat least|\bat most|\babove|\bbelow|\bover|\bunder|\bmore than|\bless than"
+    r"|\bwithin|\bup to)\s*$",
+    re.IGNORECASE,
+)
+CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```", re.DOTALL | re.MULTILINE)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+
+
+def typed_results(text: str) -> list[str]:
+    text = CODE_CELL.sub("", text)
+    text = INLINE_CODE.sub("", text)  # also removes glue roles' arguments
+    found = []
+    for match in RESULT_LIKE.finditer(text):
+        before = text[max(0, match.start() - 20) : match.start()]
+        if not BOUND.search(before):
+            found.append(match.group())
+    return found
+
+
+def test_the_typed_number_check_catches_results_and_spares_bounds() -> None:
+    assert typed_results("It reaches 97.8% on MNIST in 41.2 s with 101,770 parameters.") == [
+        "97.8%",
+        "41.2 s",
+        "101,770",
+    ]
+    assert typed_results("Loss falls to 0.04 after 5 epochs.") == ["0.04", "5 epochs"]
+    assert typed_results("A quick run must reach > 95%, the full one at least 97.5%, in under 3 minutes.") == []
+    assert typed_results("Rosenblatt (1957), 60,000 images") == ["60,000"]
+    assert typed_results("{glue:text}`acc:.1%` and `x = 0.5`") == []
+
+
+def test_no_result_like_number_is_typed_into_the_pages() -> None:
+    typed = {}
+    for source in sorted((ROOT / "book").rglob("*.md")):
+        found = typed_results(source.read_text(encoding="utf-8"))
+        if found:
+            typed[str(source.relative_to(ROOT))] = found
+    assert not typed, f"glue these numbers instead of typing them: {json.dumps(typed, indent=1)}"
