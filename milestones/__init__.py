@@ -23,14 +23,15 @@ def load(path: str) -> ModuleType:
     relative = Path(path)
     if relative.suffix != ".py":
         relative = relative.with_name(relative.name + ".py")
-    file = (ROOT / relative).resolve()
-    if file.parent == ROOT or ROOT not in file.parents:
-        raise ValueError(f"milestone script {path!r} must be '<folder>/<script>' inside {ROOT}")
+    root = ROOT.resolve()
+    file = (root / relative).resolve()
+    if file.parent == root or root not in file.parents:
+        raise ValueError(f"milestone script {path!r} must be '<folder>/<script>' inside {root}")
     if not file.is_file():
-        scripts = sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in ROOT.glob("*/*.py"))
+        scripts = sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.glob("*/*.py"))
         raise FileNotFoundError(f"no milestone script {file}; the scripts are: {', '.join(scripts) or 'none'}")
 
-    name = "milestones." + ".".join(file.relative_to(ROOT).with_suffix("").parts)
+    name = "milestones." + ".".join(file.relative_to(root).with_suffix("").parts)
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, file)
