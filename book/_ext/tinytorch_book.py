@@ -36,14 +36,15 @@ _environment_recorded = False
 def run_settings(name: str, **defaults: int | float | str | bool) -> dict[str, Any]:
     """The settings of this page's run ``name``: ``defaults``, each overridden by ``TINYTORCH_BOOK_<KEY>`` if set.
 
-    The settings are published as ``<name>_settings``, so the manifest says how every figure was obtained.
+    Each setting is published as ``<name>_<key>`` (e.g. ``mnist_epochs``): the page shows it with a glue role
+    rather than typing it, and the manifest says how every figure was obtained.
     """
     settings: dict[str, Any] = {}
     for key, default in defaults.items():
         variable = OVERRIDE_PREFIX + key.upper()
         raw = os.environ.get(variable)
         settings[key] = default if raw is None else _parse_override(variable, raw, default)
-    publish(f"{name}_settings", settings)
+        publish(f"{name}_{key}", settings[key])
     return settings
 
 
