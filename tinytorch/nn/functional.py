@@ -35,7 +35,7 @@ class Linear(Function):
         needs = ctx.needs_input_grad
         grads = (
             (grad @ weight).reshape(ctx.x.shape) if needs[0] else None,  # skipped for the data: it never needs it
-            grad.T @ x if needs[1] else None,
+            (x.T @ grad).T if needs[1] else None,  # = grad.T @ x, laid out column-major like the weight
         )
         return grads + (grad.sum(axis=0) if needs[2] else None,) if len(needs) == 3 else grads
 

