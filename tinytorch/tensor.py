@@ -76,10 +76,11 @@ class Function:
         """Run forward; record this node in the graph only if grad mode is on and some input needs a grad."""
         ctx = cls()
         data = ctx.forward(*[t.data for t in inputs], **params)
-        if _grad_enabled and any(t.requires_grad for t in inputs):
-            ctx.inputs = inputs
-            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
-            return Tensor._wrap(data, ctx)
+        if _grad_enabled:
+            needs = tuple([t.requires_grad for t in inputs])
+            if True in needs:
+                ctx.inputs, ctx.needs_input_grad = inputs, needs
+                return Tensor._wrap(data, ctx)
         return Tensor._wrap(data, None)
 
 
@@ -291,7 +292,7 @@ class Index(Function):
 
 
 def _topological_order(root: Tensor) -> list[Tensor]:
-    """Every node that leads to `root` and needs a grad, inputs before outputs; iterative, so deep graphs work."""
+    """Every op result that leads to `root`, inputs before outputs (leaves left out); iterative, so deep graphs work."""
     order: list[Tensor] = []
     visited: set[int] = set()
     stack: list[tuple[Tensor, bool]] = [(root, False)]
@@ -299,13 +300,10 @@ def _topological_order(root: Tensor) -> list[Tensor]:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        if node._ctx is not None:
-            stack.extend((parent, False) for parent in node._ctx.inputs if parent.requires_grad)
+        elif id(node) not in visited:
+            visited.add(id(node))
+            stack.append((node, True))
+            stack.extend([(p, False) for p in node._ctx.inputs if p.requires_grad and p._ctx is not None])
     return order
 
 
@@ -345,14 +343,17 @@ class Tensor:
         grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
         if grad.shape != self.shape:
             raise ShapeError(f"backward: gradient of shape {grad.shape} given for a tensor of shape {self.shape}")
-        grads = {id(self): grad}
+        if self._ctx is None:  # backward() on a leaf: its own grad
+            self.grad = grad if self.grad is None else self.grad + grad
+            return
+        grads = {id(self): grad}  # grads of op results, summed over their uses, until their node is processed
         for node in reversed(_topological_order(self)):
             g = grads.pop(id(node))
-            if node._ctx is None:
-                node.grad = g if node.grad is None else node.grad + g
-                continue
             for parent, parent_grad in zip(node._ctx.inputs, node._ctx.backward(g), strict=True):
                 if parent_grad is None or not parent.requires_grad:
+                    continue
+                if parent._ctx is None:  # a leaf: accumulate straight into .grad
+                    parent.grad = parent_grad if parent.grad is None else parent.grad + parent_grad
                     continue
                 key = id(parent)
                 grads[key] = parent_grad if key not in grads else grads[key] + parent_grad
