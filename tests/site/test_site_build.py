@@ -122,12 +122,12 @@ def test_a_changed_run_changes_the_page(site: Site, tmp_path: Path) -> None:
 RESULT_LIKE = re.compile(
     r"(?<![\w.])(?:\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?(?:s|ms|sec|seconds|minutes)\b"
     r"|\d+\s+(?:parameters|params|weights|gradient updates|updates|steps|epochs?)\b"
-    r"|\d{1,3}(?:,\d{3})+|\d+\.\d+)",
+    r"|\d{1,3}(?:,\d{3})+|\d+\.\d+(?![.\d]))",  # not 127.0.0.1 or 1.0.4
     re.IGNORECASE,
 )
-# A typed bound is a target, not a result: "> 95%", "at least 97.5%", "under 3 minutes".
+# A typed bound is a target, not a result: "> 95%", "at least 97.5%", "under 3 minutes"; nor is a version.
 BOUND = re.compile(
-    r"(?:[<>≤≥]=?|~|\bat least|\bat most|\babove|\bbelow|\bover|\bunder|\bmore than|\bless than"
+    r"(?:[<>≤≥]=?|~|\bat least|\bat most|\babove|\bbelow|\bover|\bunder|\bmore than|\bless than|\bPython"
     r"|\bwithin|\bup to)\s*$",
     re.IGNORECASE,
 )
@@ -156,6 +156,7 @@ def test_the_typed_number_check_catches_results_and_spares_bounds() -> None:
     assert typed_results("A quick run must reach > 95%, the full one at least 97.5%, in under 3 minutes.") == []
     assert typed_results("Rosenblatt (1957), 60,000 images") == ["60,000"]
     assert typed_results("{glue:text}`acc:.1%` and `x = 0.5`") == []
+    assert typed_results("Python 3.11, serve on http://127.0.0.1:8000 with jupyter-book 1.0.4") == []
 
 
 def test_no_result_like_number_is_typed_into_the_pages() -> None:
