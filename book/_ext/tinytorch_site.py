@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -106,6 +107,7 @@ def execution_cache(app: Sphinx) -> Path:
 
 def invalidate_stale_results(app: Sphinx, config: Any) -> None:
     cache = execution_cache(app)
+    _wait_for_other_builds(app, cache.parent)
     stamp = cache.parent / FINGERPRINT_FILE
     current = fingerprint(Path(app.confdir))
     try:
@@ -128,6 +130,19 @@ def reread_after_problems(app: Sphinx, exception: Exception | None) -> None:
     next build reads (and, if it failed, runs) every page again and fails again until the cause is fixed."""
     if exception is not None or getattr(app, "_warncount", 0):
         Path(app.doctreedir, "environment.pickle").unlink(missing_ok=True)
+
+
+def _wait_for_other_builds(app: Sphinx, build_dir: Path) -> None:
+    """Two builds into one folder would wipe and write each other's results: the second waits for the first.
+    The lock is held until this process ends."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    lock = open(build_dir / ".tinytorch-build.lock", "w")  # kept open: closing it would release the lock
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        logger.info(f"tinytorch_site: waiting for another build of {build_dir} to finish")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    app.tinytorch_build_lock = lock
 
 
 # --- manifest: what each page published ------------------------------------------------------------------
