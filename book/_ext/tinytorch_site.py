@@ -50,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", prepare_kernels)
     app.connect("config-inited", invalidate_stale_results)
     app.connect("builder-inited", require_vendor_assets)
+    app.connect("env-get-outdated", rewrite_pages_when_assets_change)
     app.connect("env-purge-doc", forget_doc)
     app.connect("env-merge-info", merge_figures)
     app.connect("doctree-read", collect_figures)
@@ -83,16 +84,21 @@ def prepare_kernels(app: Sphinx, config: Any) -> None:
     os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
+def digest(root: Path, folders: tuple[str, ...]) -> str:
+    """A hash of every file's path and content under ``folders`` (bytecode aside)."""
+    hashed = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                hashed.update(path.relative_to(root).as_posix().encode() + b"\0")
+                hashed.update(hashlib.sha256(path.read_bytes()).digest())
+    return hashed.hexdigest()
+
+
 def fingerprint(root: Path) -> dict[str, Any]:
     """What the results depend on besides the pages' code: library and milestone files, settings, versions."""
-    digest = hashlib.sha256()
-    for source in FINGERPRINT_SOURCES:
-        for path in sorted((root / source).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
     return {
-        "sources": digest.hexdigest(),
+        "sources": digest(root, FINGERPRINT_SOURCES),
         "overrides": tinytorch_book.overrides(),
         "python": platform.python_version(),
         "numpy": _version("numpy"),
@@ -146,6 +152,15 @@ def _wait_for_other_builds(app: Sphinx, build_dir: Path) -> None:
 
 
 # --- manifest: what each page published ------------------------------------------------------------------
+
+
+def rewrite_pages_when_assets_change(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Sphinx copies the static folder only when some page is rewritten: a stylesheet edit alone rewrites all."""
+    assets = digest(Path(app.confdir), tuple(app.config.html_static_path))
+    if getattr(env, "tinytorch_assets", None) == assets:
+        return []
+    env.tinytorch_assets = assets
+    return sorted(env.found_docs - added - changed - removed)
 
 
 def _store(env: Any) -> dict[str, dict[str, Any]]:
