@@ -106,7 +106,7 @@ def test_harness_reports_ratios_and_skips_missing_torch(bench, tmp_path: Path) -
     torch, why = bench.load_torch(1, wanted=False)
     assert torch is None and "skipped" in why
     results = {"machine": bench.machine_info(1), "torch": why, "n_train": 64, "n_test": 64, "rounds": 2,
-               "epochs": 2, "configs": [result], "tinydigits": None, "peak_memory_mb": None}
+               "epochs": 2, "configs": [result], "tinydigits": None, "peak_memory": None}
     report = bench.format_report(results)
     assert "tinytorch/numpy" in report and "PyTorch: skipped" in report and "threads: 1 requested" in report
 
