@@ -271,6 +271,13 @@ def machine_info(threads: int) -> dict[str, Any]:
     }
 
 
+def git_commit() -> str | None:
+    """The checkout's commit, marked -dirty when tracked files differ from it (None outside a git checkout)."""
+    run = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=10"], cwd=Path(__file__).parent,
+                         capture_output=True, text=True)
+    return run.stdout.strip() or None if run.returncode == 0 else None
+
+
 def load_torch(threads: int, wanted: bool) -> tuple[Any, str | None]:
     """PyTorch pinned to `threads`, or None and the reason it is skipped."""
     if not wanted:
@@ -430,6 +437,7 @@ def format_report(results: dict) -> str:
         f"threads: {m['threads_requested']} requested (env {m['thread_env']}); OpenBLAS reports "
         f"{m['openblas']['threads']} thread(s), kernel {m['openblas']['kernel']}; "
         f"PyTorch: {results['torch']}",
+        f"tinytorch at commit {results.get('commit')}; "
         f"data: MNIST {results['n_train']} train / {results['n_test']} test, 784-128-10 float32; "
         f"{results['rounds']} rounds x {results['epochs']} epochs per config, interleaved epoch by epoch",
         *(
@@ -462,6 +470,8 @@ def format_report(results: dict) -> str:
         state = "DISTURBED: " if c["disturbed"] else "quiet: "
         lines.append(f"{'':36} {state}{c['disturbed_why']}; load average median {c['load_average']['median']:.2f}")
         lines.append("")
+    if results["epochs"] * results["rounds"] < 3:
+        lines.append("A smoke run (one short epoch each): these ratios are not a measurement; run without --quick.")
     if any(c["disturbed"] for c in results["configs"]):
         lines.append(
             "Some configs were DISTURBED by other load on the machine: the paired ratios still compare runs taken "
@@ -492,6 +502,7 @@ def main(args: argparse.Namespace) -> int:
     x, y = x[:n_train], y[:n_train]
     results: dict[str, Any] = {
         "machine": machine,
+        "commit": git_commit(),
         "torch": f"{torch.__version__}, {torch.get_num_threads()} thread(s)" if torch is not None else why,
         "n_train": len(x),
         "n_test": len(x_test),
