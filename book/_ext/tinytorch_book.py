@@ -96,6 +96,7 @@ def _record_environment() -> None:
             "tinytorch": _version("tinytorch"),
             "cpu": cpu_model(),
             "cpu_count": os.cpu_count(),
+            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
             "overrides": overrides(),
         },
         display=False,
