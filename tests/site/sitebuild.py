@@ -33,10 +33,9 @@ PAGES = [
 # above 95% (its full 5-epoch run reaches 97.5% or more).
 MNIST_PAGE = "book/milestones/03_mlp"
 MNIST_ACCURACY = "mnist_test_accuracy"
-MNIST_RANGE = (0.95, 1.0)
+MNIST_RANGE = (0.975, 1.0)  # the full 5-epoch run must reach 97.5 % (the course says 94-97 %)
 
 # A chapter still being written starts with this line; its chapter-specific checks skip until it is replaced.
-PLACEHOLDER_MARK = "% placeholder:"
 
 
 @dataclass(frozen=True)
@@ -77,15 +76,6 @@ def build(output_root: Path, overrides: dict[str, str] | None = None) -> Site:
             if (html / f"{page}.html").is_file()
         },
     )
-
-
-def is_placeholder(docname: str) -> bool:
-    return (ROOT / f"{docname}.md").read_text(encoding="utf-8").startswith(PLACEHOLDER_MARK)
-
-
-def skip_if_placeholder(docname: str) -> None:
-    if is_placeholder(docname):
-        pytest.skip(f"{docname}.md is still a placeholder (first line {PLACEHOLDER_MARK!r})")
 
 
 class _PastedText(HTMLParser):

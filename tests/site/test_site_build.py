@@ -19,7 +19,6 @@ from sitebuild import (
     build,
     glue_text_references,
     pasted_text,
-    skip_if_placeholder,
 )
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -83,7 +82,6 @@ def test_every_glued_text_on_every_page_is_the_manifests(site: Site) -> None:
 
 @slow
 def test_mnist_page_shows_the_manifests_accuracy_in_the_expected_range(site: Site) -> None:
-    skip_if_placeholder(MNIST_PAGE)
     accuracy = site.manifest["pages"][MNIST_PAGE]["figures"][MNIST_ACCURACY]
     low, high = MNIST_RANGE
     assert low <= accuracy <= high, f"MNIST test accuracy {accuracy} outside [{low}, {high}]"
@@ -101,7 +99,6 @@ def test_rebuild_with_nothing_changed_reuses_every_result(site: Site) -> None:
 def test_a_changed_run_changes_the_page(site: Site, tmp_path: Path) -> None:
     """Fewer epochs and another seed give other numbers; a second seed in the same build folder invalidates
     the cached results (the cache itself only sees the pages' code) and changes them again."""
-    skip_if_placeholder(MNIST_PAGE)
     first = build(tmp_path, {"TINYTORCH_BOOK_EPOCHS": "1", "TINYTORCH_BOOK_SEED": "1"})
     second = build(tmp_path, {"TINYTORCH_BOOK_EPOCHS": "1", "TINYTORCH_BOOK_SEED": "2"})
     assert "results are stale" in second.log and "Executing notebook" in second.log
