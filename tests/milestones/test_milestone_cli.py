@@ -1,0 +1,125 @@
+"""The scripts as a user runs them: exit codes, what they print (plain when piped), errors, the weights PNG."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from milestones import load
+from milestones.common import image_grid
+
+MILESTONES = Path(__file__).resolve().parents[2] / "milestones"
+SCRIPTS = (
+    "01_1957_perceptron/01_rosenblatt_forward",
+    "01_1957_perceptron/02_rosenblatt_trained",
+    "02_1969_xor/01_xor_crisis",
+    "02_1969_xor/02_xor_solved",
+    "03_1986_mlp/01_rumelhart_tinydigits",
+    MNIST := "03_1986_mlp/02_rumelhart_mnist",
+)
+KEYS = {
+    "name", "epochs", "seed", "batch_size", "steps_per_epoch", "optimizer", "history", "loss", "train_accuracy",
+    "test_accuracy", "params", "seconds", "updates", "model", "initial_state", "quick", "data", "test_data",
+}  # fmt: skip
+
+
+def cli(name: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the script as a user would, from another folder, with stdout piped (not a terminal)."""
+    command = [sys.executable, str(MILESTONES / f"{name}.py"), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd or Path.home(), timeout=600)
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_script_returns_the_same_keys(name, quick_run):
+    result = quick_run(name)
+    assert KEYS <= result.keys()
+    assert set(result["history"]) == {"loss", "accuracy", "test_accuracy", "seconds"}
+    assert all(len(values) == result["epochs"] for values in result["history"].values())
+    assert result["seed"] == 0 and 0 <= result["test_accuracy"] <= 1 and 0 <= result["train_accuracy"] <= 1
+    assert result["params"] == sum(p.data.size for p in result["model"].parameters())
+
+
+def assert_prints_only_the_result(done: subprocess.CompletedProcess[str], result: dict) -> None:
+    """A --quiet run: exit 0, nothing on stderr, no epoch lines, and the result of the same run in this process."""
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "epoch 1/" not in done.stdout
+    assert result["name"] in done.stdout
+    test_row = next(line for line in done.stdout.splitlines() if "test accuracy" in line and "%" in line)
+    printed = float(re.search(r"(\d+\.\d\d)%", test_row).group(1)) / 100
+    # the same seed; numpy's BLAS may use another number of threads in the other process, which can move a
+    # result by a rounding error, hence a tolerance
+    assert abs(printed - result["test_accuracy"]) <= 0.005
+
+
+@pytest.mark.parametrize("name", [name for name in SCRIPTS if name != MNIST])  # MNIST: with --save-weights below
+def test_quiet_quick_run_prints_only_its_result(name, quick_run):
+    assert_prints_only_the_result(cli(name, "--quick", "--quiet"), quick_run(name))
+
+
+def test_piped_run_prints_one_plain_line_per_epoch():
+    done = cli("01_1957_perceptron/02_rosenblatt_trained", "--epochs", "3")
+    assert done.returncode == 0, done.stderr
+    epochs = [line for line in done.stdout.splitlines() if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epochs] == ["1/3", "2/3", "3/3"]
+    assert all("loss" in line and "test" in line for line in epochs)
+    assert "\x1b[" not in done.stdout  # no terminal escape codes in a log
+
+
+def test_a_diverging_run_exits_with_a_message_and_no_traceback():
+    done = cli("03_1986_mlp/01_rumelhart_tinydigits", "--lr", "1e30", "--quiet")
+    assert done.returncode == 1
+    assert "training diverged: loss became nan at epoch 1" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_bad_options_are_refused_by_the_parser():
+    done = cli("02_1969_xor/02_xor_solved", "--epochs", "0")
+    assert done.returncode == 2
+    assert "--epochs: must be positive, got 0" in done.stderr
+
+
+def read_png(data: bytes) -> tuple[dict[str, int], np.ndarray]:
+    """IHDR fields and the pixel rows (each led by its filter byte) of a PNG, checking signature, CRCs, chunks."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        chunks.append((kind, body))
+        at += 12 + length
+    assert [kind for kind, _ in chunks] == [b"IHDR", b"IDAT", b"IEND"]
+    width, height, depth, color, compression, filtering, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    header = {"width": width, "height": height, "depth": depth, "color": color, "interlace": interlace}
+    rows = np.frombuffer(zlib.decompress(chunks[1][1]), np.uint8).reshape(height, width + 1)
+    return header, rows
+
+
+def test_save_weights_writes_the_first_layer_as_a_png(tmp_path, quick_run):
+    target = tmp_path / "weights.png"
+    done = cli(MNIST, "--quick", "--quiet", "--save-weights", str(target))
+    assert_prints_only_the_result(done, quick_run(MNIST))
+    assert f"saved the first layer's weights to {target}" in done.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["weights.png"]  # no temp file left behind
+    header, rows = read_png(target.read_bytes())
+    assert header == {"width": 16 * 29 + 1, "height": 8 * 29 + 1, "depth": 8, "color": 0, "interlace": 0}
+    assert (rows[:, 0] == 0).all()  # filter type "none" on every row
+    image = rows[:, 1:]
+    patches = [image[1 + r * 29 : 29 + r * 29, 1 + c * 29 : 29 + c * 29] for r in range(8) for c in range(16)]
+    assert all(p.min() == 0 and p.max() == 255 for p in patches)  # each patch scaled to its own range
+    assert (image[::29] == 255).all() and (image[:, ::29] == 255).all()  # white gaps
+    # the trained weights, as the same run in this process draws them, not the initial ones
+    script, result = load(MNIST), quick_run(MNIST)
+    trained = script.first_layer_image(result["model"]).astype(float)
+    untrained = image_grid(result["initial_state"]["0.weight"].reshape(-1, 28, 28), columns=16).astype(float)
+    assert np.abs(image - trained).mean() < np.abs(image - untrained).mean() / 2
