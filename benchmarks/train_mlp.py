@@ -421,6 +421,7 @@ def write_atomically(path: Path, payload: dict) -> None:
         with os.fdopen(fd, "w") as f:
             json.dump(payload, f, indent=1)
             f.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the results from a web server
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
