@@ -140,6 +140,11 @@ def test_linear_shape_mismatch_names_both_shapes() -> None:
         F.linear(tt.zeros(8, 5), tt.zeros(3, 4))
 
 
+def test_linear_refuses_float64_data_for_a_float32_layer() -> None:
+    with pytest.raises(TypeError, match=r"linear: input is float64 but the weight is float32"):
+        F.linear(tt.tensor(np.zeros((2, 3)), dtype=np.float64), tt.zeros(4, 3))
+
+
 def test_reshape_mismatch() -> None:
     with pytest.raises(tt.ShapeError, match=r"reshape: cannot reshape \(2, 3\) \(6 elements\) into \(4,\)"):
         tt.zeros(2, 3).reshape(4)

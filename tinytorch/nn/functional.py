@@ -22,6 +22,11 @@ class Linear(Function):
                 f"linear: input of shape {x.shape} has {x.shape[-1]} features, but the weight {weight.shape} "
                 f"expects {weight.shape[1]}"
             )
+        if x.dtype != weight.dtype:  # numpy would quietly compute the whole network in float64
+            raise TypeError(
+                f"linear: input is {x.dtype} but the weight is {weight.dtype}; convert the data "
+                f"(e.g. x.astype(np.{weight.dtype})) or the model (model.to(np.{x.dtype}))"
+            )
         ctx.x, ctx.weight = x, weight
         out = x @ weight.T
         if bias is not None:
