@@ -11,6 +11,7 @@ import inspect
 import os
 import struct
 import sys
+import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -256,7 +257,8 @@ def main(
     """The command line of every milestone script: parse options, run, print the results table.
 
     Options follow `run`'s signature (--epochs, --lr, --batch-size only where it has them); `weight_image` adds
-    --save-weights. A diverging run or missing data ends with a one-paragraph message and exit code 1.
+    --save-weights. A diverging run or missing data ends with a one-paragraph message and exit code 1 (without
+    the numpy overflow warnings that led to it).
     """
     knobs = inspect.signature(run).parameters
     doc = (sys.modules[run.__module__].__doc__ or "").strip()
@@ -274,14 +276,17 @@ def main(
         parser.add_argument("--save-weights", metavar="FILE.png", type=Path, help="save the first layer as a PNG")
     args = parser.parse_args(argv)
 
-    try:
-        result = run(**{key: value for key, value in vars(args).items() if key in knobs and value is not None})
-    except tt.TrainingDiverged as err:
-        _fail(f"training diverged: {err}.")
-    except DatasetError as err:
-        _fail(f"the data could not be loaded. {err}")
-    except KeyboardInterrupt:
-        _fail("interrupted.", code=130)
+    with warnings.catch_warnings(record=True) as caught:  # held back: a diverging run's overflows say no more
+        try:
+            result = run(**{key: value for key, value in vars(args).items() if key in knobs and value is not None})
+        except tt.TrainingDiverged as err:
+            _fail(f"training diverged: {err}.")
+        except DatasetError as err:
+            _fail(f"the data could not be loaded. {err}")
+        except KeyboardInterrupt:
+            _fail("interrupted.", code=130)
+    for warning in caught:  # a run that finished shows every warning it raised
+        warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     Console().print(results_table(result, expected))
 
     if weight_image is not None and args.save_weights is not None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import struct
 import sys
+import warnings
 import zlib
 
 import numpy as np
 import pytest
 
 import tinytorch as tt
+from milestones import load
 from milestones.common import describe, image_grid, main, png_bytes, training_display, write_png
 from tinytorch import nn, optim
 from tinytorch.data import DataLoader, TensorDataset
@@ -68,6 +70,27 @@ def test_divergence_ends_with_exit_code_1_and_one_message(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "training diverged: loss became nan at epoch 1, step 2: try a smaller learning rate" in captured.err
+
+
+def test_a_finished_run_shows_its_warnings_a_diverged_run_only_its_message(capsys, recwarn):
+    """`recwarn` records what reaches the user (on the command line, stderr), and records rather than raises."""
+    trained = load("01_1957_perceptron/02_rosenblatt_trained")
+
+    def finishing(seed: int = 0) -> dict:
+        warnings.warn("overflow in a run that finished", RuntimeWarning, stacklevel=1)
+        return trained.run(epochs=1)
+
+    def diverging(seed: int = 0) -> dict:
+        warnings.warn("overflow on the way to NaN", RuntimeWarning, stacklevel=1)
+        return diverging_run(seed)
+
+    main(finishing, trained.EXPECTED, argv=[])
+    assert [str(w.message) for w in recwarn] == ["overflow in a run that finished"]
+    recwarn.clear()
+    with pytest.raises(SystemExit):
+        main(diverging, {}, argv=[])
+    assert "training diverged" in capsys.readouterr().err
+    assert len(recwarn) == 0
 
 
 def test_missing_data_ends_with_exit_code_1_naming_the_file(capsys, tmp_path):
