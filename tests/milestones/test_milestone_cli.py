@@ -16,13 +16,14 @@ from milestones import load
 from milestones.common import image_grid
 
 MILESTONES = Path(__file__).resolve().parents[2] / "milestones"
+MNIST = "03_1986_mlp/02_rumelhart_mnist"
 SCRIPTS = (
     "01_1957_perceptron/01_rosenblatt_forward",
     "01_1957_perceptron/02_rosenblatt_trained",
     "02_1969_xor/01_xor_crisis",
     "02_1969_xor/02_xor_solved",
     "03_1986_mlp/01_rumelhart_tinydigits",
-    MNIST := "03_1986_mlp/02_rumelhart_mnist",
+    MNIST,
 )
 KEYS = {
     "name", "epochs", "seed", "batch_size", "steps_per_epoch", "optimizer", "history", "loss", "train_accuracy",
@@ -30,10 +31,10 @@ KEYS = {
 }  # fmt: skip
 
 
-def cli(name: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(name: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the script as a user would, from another folder, with stdout piped (not a terminal)."""
     command = [sys.executable, str(MILESTONES / f"{name}.py"), *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd or Path.home(), timeout=600)
+    return subprocess.run(command, capture_output=True, text=True, cwd=Path.home(), timeout=600)
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
