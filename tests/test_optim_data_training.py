@@ -175,8 +175,12 @@ def test_divergence_stops_with_epoch_and_step() -> None:
                    optim.SGD(model.parameters(), lr=1e30), epochs=3)
 
 
-def test_evaluate_restores_training_mode_and_records_no_graph() -> None:
+def test_evaluate_restores_the_mode_and_records_no_graph() -> None:
     model = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5))
     accuracy = tt.evaluate(model, DataLoader(_blobs(), batch_size=64))
     assert 0 <= accuracy <= 1 and model.training and all(p.grad is None for p in model.parameters())
     assert math.isclose(tt.evaluate(model, DataLoader(_blobs(), batch_size=64)), accuracy)  # eval mode: no dropout
+    model.eval()
+    tt.evaluate(model, DataLoader(_blobs(), batch_size=64))
+    tt.predict(model, _blobs().arrays[0])
+    assert not model.training  # a model in evaluation mode stays there

@@ -85,22 +85,24 @@ def train_epoch(
 
 def evaluate(model: Module, loader: DataLoader) -> float:
     """Accuracy of `model` on `loader`, in evaluation mode and without building a graph."""
+    was_training = model.training
     model.eval()
     hits = seen = 0
     with no_grad():
         for x, y in loader:
             hits += correct(model(x), y)
             seen += len(y)
-    model.train()
+    model.train(was_training)
     return hits / seen
 
 
 def predict(model: Module, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     """The model's outputs for `x`, batch by batch, as one numpy array."""
+    was_training = model.training
     model.eval()
     with no_grad():
         outputs = [model(Tensor._wrap(x[i : i + batch_size], None)).data for i in range(0, len(x), batch_size)]
-    model.train()
+    model.train(was_training)
     return np.concatenate(outputs)
 
 
