@@ -1,8 +1,5 @@
 """Test-session setup shared by every test folder."""
 
-import os
-
-# The same single BLAS thread that `import tinytorch` asks for, set before any test module imports numpy, so that
+# Imported first, before any test module imports numpy, so that tinytorch's one-BLAS-thread default takes effect and
 # the tests see the results (and speed) of the scripts and the book, whatever the import order.
-for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(variable, "1")
+import tinytorch  # noqa: F401

@@ -82,10 +82,9 @@ def prepare_kernels(app: Sphinx, config: Any) -> None:
     if not kernel_config.is_file() or kernel_config.read_text(encoding="utf-8") != KERNEL_CONFIG:
         _write_atomically(kernel_config, KERNEL_CONFIG)
     os.environ["IPYTHONDIR"] = str(ipython_dir)
-    # One BLAS thread, as tinytorch itself defaults to: its products are small, and on a busy machine OpenBLAS's
-    # spinning threads make training ten times slower (the chapters import numpy before tinytorch can say so).
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
+    # The chapters import numpy before tinytorch, too late for its one-BLAS-thread default; importing it here puts
+    # that default into this process's environment, which the kernels inherit.
+    import tinytorch  # noqa: F401
 
 
 def digest(root: Path, folders: tuple[str, ...]) -> str:
