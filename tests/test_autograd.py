@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tinytorch as tt
+from tinytorch import nn
 from tinytorch.nn import functional as F
 
 
@@ -69,7 +70,9 @@ def test_deep_chain_does_not_hit_the_recursion_limit() -> None:
     for _ in range(max(10_000, sys.getrecursionlimit() + 1)):
         y = y * 1.0001
     y.backward()
-    assert x.grad == pytest.approx(1.0001 ** max(10_000, sys.getrecursionlimit() + 1), rel=1e-3)
+    assert x.grad == pytest.approx(
+        1.0001 ** max(10_000, sys.getrecursionlimit() + 1), rel=1e-3
+    )
 
 
 def test_detach_cuts_the_graph() -> None:
@@ -116,7 +119,8 @@ def test_factories_and_seed() -> None:
 
 def test_item_numpy_len_repr() -> None:
     x = tt.tensor([[1.5, 2.0]], requires_grad=True)
-    assert x[0, 1].item() == 2.0 and x.numpy() is x.data and len(x) == 1
+    assert x[0, 1].item() == 2.0 and len(x) == 1
+    assert np.shares_memory(x.numpy(), x.data) and not x.data.flags.writeable
     assert "requires_grad=True" in repr(x)
 
 
@@ -129,30 +133,41 @@ def test_matmul_shape_mismatch_names_both_shapes() -> None:
 
 
 def test_broadcast_mismatch_names_the_op_and_both_shapes() -> None:
-    with pytest.raises(tt.ShapeError, match=r"add: shapes \(3,\) and \(4,\) cannot be broadcast"):
+    with pytest.raises(
+        tt.ShapeError, match=r"add: shapes \(3,\) and \(4,\) cannot be broadcast"
+    ):
         tt.zeros(3) + tt.zeros(4)
     with pytest.raises(tt.ShapeError, match=r"mul: shapes \(2, 3\) and \(3, 2\)"):
         tt.zeros(2, 3) * tt.zeros(3, 2)
 
 
 def test_linear_shape_mismatch_names_both_shapes() -> None:
-    with pytest.raises(tt.ShapeError, match=r"linear: input of shape \(8, 5\) .* weight \(3, 4\)"):
+    with pytest.raises(
+        tt.ShapeError, match=r"linear: input of shape \(8, 5\) .* weight \(3, 4\)"
+    ):
         F.linear(tt.zeros(8, 5), tt.zeros(3, 4))
 
 
 def test_linear_refuses_float64_data_for_a_float32_layer() -> None:
-    with pytest.raises(TypeError, match=r"linear: input is float64 but the weight is float32"):
+    with pytest.raises(
+        TypeError, match=r"linear: the input is float64 but the weight is float32"
+    ):
         F.linear(tt.tensor(np.zeros((2, 3)), dtype=np.float64), tt.zeros(4, 3))
 
 
 def test_reshape_mismatch() -> None:
-    with pytest.raises(tt.ShapeError, match=r"reshape: cannot reshape \(2, 3\) \(6 elements\) into \(4,\)"):
+    with pytest.raises(
+        tt.ShapeError,
+        match=r"reshape: cannot reshape \(2, 3\) \(6 elements\) into \(4,\)",
+    ):
         tt.zeros(2, 3).reshape(4)
 
 
 def test_backward_on_non_scalar_says_what_to_do() -> None:
     y = tt.tensor([1.0, 2.0], requires_grad=True) * 2
-    with pytest.raises(RuntimeError, match=r"needs a scalar, but this tensor has shape \(2,\)"):
+    with pytest.raises(
+        RuntimeError, match=r"needs a scalar, but this tensor has shape \(2,\)"
+    ):
         y.backward()
 
 
@@ -164,3 +179,185 @@ def test_backward_without_any_grad_input() -> None:
 def test_integer_tensor_cannot_require_grad() -> None:
     with pytest.raises(TypeError, match="floating-point"):
         tt.tensor([1, 2], requires_grad=True)
+
+
+# ------------------------------------------------------ gradients cannot go silently wrong
+
+
+def test_a_backward_returning_a_wrongly_shaped_gradient_names_op_input_and_shapes() -> (
+    None
+):
+    class Broken(tt.Function):
+        def forward(ctx, a, b):
+            return a * b
+
+        def backward(ctx, grad):
+            return grad, grad.sum(axis=0)  # input 1 is (2, 3): this is (3,)
+
+    a = tt.tensor(np.ones((2, 3)), requires_grad=True)
+    b = tt.tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(
+        tt.ShapeError,
+        match=r"Broken.backward returned a gradient of "
+        r"shape \(3,\) \(float32\) for input 1 of shape \(2, 3\)",
+    ):
+        Broken.apply(a, b).sum().backward()
+
+
+def test_a_backward_returning_another_dtype_is_refused() -> None:
+    class Upcast(tt.Function):
+        def forward(ctx, a):
+            return a.copy()
+
+        def backward(ctx, grad):
+            return (grad.astype(np.float64),)
+
+    x = tt.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(
+        tt.ShapeError,
+        match=r"\(float64\) for input 0 of shape \(2,\) "
+        r"\(float32\)",
+    ):
+        Upcast.apply(x).sum().backward()
+
+
+@pytest.mark.parametrize(
+    ("shape", "axes"), [((2, 3), (-1, 0)), ((2, 3, 4), (-1, 0, 1))]
+)
+def test_transpose_with_mixed_sign_axes(
+    shape: tuple[int, ...], axes: tuple[int, ...]
+) -> None:
+    x = tt.tensor(
+        np.arange(np.prod(shape), dtype=np.float32).reshape(shape), requires_grad=True
+    )
+    y = x.transpose(*axes)
+    np.testing.assert_array_equal(y.data, np.transpose(x.data, axes))
+    (
+        y * tt.tensor(np.arange(y.data.size, dtype=np.float32).reshape(y.shape))
+    ).sum().backward()
+    assert x.grad.shape == shape
+    np.testing.assert_array_equal(
+        x.grad,
+        np.transpose(
+            np.arange(y.data.size).reshape(y.shape),
+            np.argsort(np.array(axes) % len(shape)),
+        ),
+    )
+
+
+def test_transpose_refuses_what_is_not_a_permutation() -> None:
+    with pytest.raises(tt.ShapeError, match=r"axis 2 is out of range for 2 dimensions"):
+        tt.zeros(2, 3).transpose(0, 2)
+    with pytest.raises(tt.ShapeError, match="names a dimension twice"):
+        tt.zeros(2, 3).transpose(0, -2)
+    with pytest.raises(tt.ShapeError, match=r"do not permute 3 dimensions"):
+        tt.zeros(2, 3, 4).transpose(0, 1)
+
+
+def test_linear_on_one_unbatched_input_is_a_batch_of_one() -> None:
+    tt.manual_seed(0)
+    layer = nn.Linear(3, 3)
+    x = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+    out = layer(tt.tensor(x))
+    assert out.shape == (3,)
+    out.sum().backward()
+    single = layer.weight.grad.copy()
+    layer.zero_grad()
+    layer(tt.tensor(x[None])).sum().backward()
+    np.testing.assert_allclose(single, layer.weight.grad)
+    assert len(np.unique(single)) > 1, "every weight moved by the same amount"
+
+
+def test_a_function_in_pytorchs_staticmethod_style_is_explained() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"Square.forward is a staticmethod; .* "
+        r"`def forward\(ctx, \.\.\.\)` without @staticmethod",
+    ):
+
+        class Square(tt.Function):
+            @staticmethod
+            def forward(ctx, a):
+                return a * a
+
+            @staticmethod
+            def backward(ctx, grad):
+                return (grad,)
+
+
+# ------------------------------------------------------------ in-place edits and versions
+
+
+def test_data_is_a_read_only_view() -> None:
+    x = tt.tensor([1.0, 2.0])
+    with pytest.raises(ValueError, match="read-only"):
+        x.data[0] = 5.0
+    assert x.data.tolist() == [1.0, 2.0]
+
+
+def test_an_input_edited_after_the_forward_pass_is_detected() -> None:
+    x = tt.tensor([1.0, 2.0])
+    w = tt.tensor([3.0, 4.0], requires_grad=True)
+    y = (x * w).sum()
+    x[0] = 100.0  # the product saved x: its gradient for w would now be wrong
+    with pytest.raises(
+        RuntimeError,
+        match=r"Mul: input 0 \(shape \(2,\)\) was modified "
+        r"in place after the forward pass",
+    ):
+        y.backward()
+
+
+def test_in_place_updates_of_weights_need_no_grad_like_pytorch() -> None:
+    w = tt.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    with pytest.raises(RuntimeError, match=r"-= on a tensor that requires grad"):
+        w -= 0.1 * w.grad
+    with tt.no_grad():
+        w -= 0.1 * w.grad
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    w.data = np.array([5.0, 6.0], dtype=np.float32)
+    assert w._version == 2
+
+
+def test_an_optimizer_step_makes_the_old_graph_stale() -> None:
+    w = nn.Parameter([1.0, 2.0])
+    loss = (w * w).sum()
+    loss.backward()
+    tt.optim.SGD([w], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="modified in place after the forward pass"):
+        loss.backward()
+
+
+# ----------------------------------------------------------------- dtypes, as PyTorch
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (np.int64, np.float32, np.float32),
+        (np.bool_, np.int64, np.int64),
+        (np.int32, np.int64, np.int64),
+        (np.float64, np.int64, np.float64),
+    ],
+)
+def test_mixed_dtypes_promote_as_pytorch_does(
+    left: type, right: type, expected: type
+) -> None:
+    a, b = tt.tensor([1, 0], dtype=left), tt.tensor([2, 3], dtype=right)
+    assert (a + b).dtype == expected and (b * a).dtype == expected
+
+
+def test_python_numbers_take_the_tensors_dtype() -> None:
+    x64 = tt.tensor([1.0], dtype=np.float64)
+    assert (x64 * 2.5).dtype == np.float64 and (2 + x64).dtype == np.float64
+    assert (tt.tensor([1, 2]) * 2.5).dtype == np.float32
+    assert (tt.tensor([1, 2]) + 1).dtype == np.int64
+    assert (tt.tensor([1, 2]) / 2).dtype == np.float32
+
+
+def test_mean_of_integers_is_refused_as_in_pytorch() -> None:
+    with pytest.raises(
+        TypeError, match="mean: needs a floating-point tensor, got int64"
+    ):
+        tt.tensor([1, 2]).mean()

@@ -1,34 +1,36 @@
-"""tinytorch: a small, readable numpy-only deep-learning library with PyTorch's names."""
+"""tinytorch: a small, readable, numpy-only deep-learning library with PyTorch's names.
 
-import os
+Book: book/under_the_hood.md
+"""
 
-# One BLAS thread unless you chose otherwise: tinytorch's matrix products are small, a second thread does not speed
-# them up, and on a busy machine OpenBLAS's spinning threads make each product ten times slower. (This only takes
-# effect when tinytorch is imported before numpy.)
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+from . import threads
 
-from . import data, nn, optim
-from .gradcheck import GradcheckError, gradcheck
-from .tensor import (
-    Function,
-    ShapeError,
-    Tensor,
-    is_grad_enabled,
-    manual_seed,
-    no_grad,
-    ones,
-    randn,
-    tensor,
-    unbroadcast,
-    zeros,
+threads.use_default_threads()  # one BLAS thread unless the environment chose
+
+from . import data, datasets, nn, ops, optim  # noqa: E402
+from ._tensor import Tensor, ones, randn, tensor, zeros  # noqa: E402
+from .autograd import Function, is_grad_enabled, no_grad  # noqa: E402
+from .checks import ShapeError  # noqa: E402
+from .ops import unbroadcast  # noqa: E402
+from .random import manual_seed  # noqa: E402
+from .testing import GradcheckError, gradcheck  # noqa: E402
+from .threads import get_num_threads, set_num_threads  # noqa: E402
+from .training import (  # noqa: E402
+    History,
+    Progress,
+    TrainingDiverged,
+    evaluate,
+    fit,
+    predict,
+    train_epoch,
 )
-from .training import History, Progress, TrainingDiverged, evaluate, fit, predict, train_epoch
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Function", "GradcheckError", "History", "Progress", "ShapeError", "Tensor", "TrainingDiverged", "data",
-    "evaluate", "fit", "gradcheck", "is_grad_enabled", "manual_seed", "nn", "no_grad", "ones", "optim",
-    "predict", "randn", "tensor", "train_epoch", "unbroadcast", "zeros",
-]
+    "Function", "GradcheckError", "History", "Progress", "ShapeError", "Tensor",
+    "TrainingDiverged", "data", "datasets", "evaluate", "fit", "get_num_threads",
+    "gradcheck", "is_grad_enabled", "manual_seed", "nn", "no_grad", "ones", "ops",
+    "optim", "predict", "randn", "set_num_threads", "tensor", "train_epoch",
+    "unbroadcast", "zeros",
+]  # fmt: skip

@@ -1,4 +1,7 @@
-"""Datasets and the DataLoader that cuts them into (shuffled) batches."""
+"""Datasets, and the DataLoader that cuts them into (shuffled) batches.
+
+Book: book/under_the_hood.md
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from . import tensor as _tensor
-from .tensor import Tensor
+from . import random
+from ._tensor import Tensor
+from .checks import check_int
 
 
 class Dataset:
@@ -21,7 +25,8 @@ class Dataset:
         raise NotImplementedError
 
     def batch(self, indices: np.ndarray | slice) -> tuple[np.ndarray, ...]:
-        """The samples at `indices`, stacked field by field (override with array indexing when you can)."""
+        """The samples at `indices`, stacked field by field (override with array
+        indexing when you can)."""
         positions = range(len(self))[indices] if isinstance(indices, slice) else indices
         samples = [self[int(i)] for i in positions]
         return tuple(np.stack(field) for field in zip(*samples, strict=True))
@@ -31,10 +36,16 @@ class TensorDataset(Dataset):
     """Samples are the rows of equally long arrays (e.g. images and labels)."""
 
     def __init__(self, *arrays: np.ndarray | Tensor) -> None:
-        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
-        lengths = {len(a) for a in self.arrays}
-        if len(lengths) != 1:
-            raise ValueError(f"TensorDataset: arrays have different lengths {[len(a) for a in self.arrays]}")
+        self.arrays = tuple(
+            a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays
+        )
+        if not self.arrays or any(a.ndim == 0 for a in self.arrays):
+            raise ValueError(
+                "TensorDataset: needs one or more arrays with a first axis"
+            )
+        lengths = [len(a) for a in self.arrays]
+        if len(set(lengths)) != 1:
+            raise ValueError(f"TensorDataset: arrays have different lengths {lengths}")
 
     def __len__(self) -> int:
         return len(self.arrays[0])
@@ -43,12 +54,15 @@ class TensorDataset(Dataset):
         return tuple(a[index] for a in self.arrays)
 
     def batch(self, indices: np.ndarray | slice) -> tuple[np.ndarray, ...]:
-        """The rows at `indices` of every array."""
-        return tuple(a[indices] for a in self.arrays)  # one gather per array: no per-sample Python loop
+        """The rows at `indices` of every array, copied: no batch aliases the data."""
+        if isinstance(indices, slice):
+            return tuple(a[indices].copy() for a in self.arrays)
+        return tuple(a[indices] for a in self.arrays)  # one gather each, already a copy
 
 
 class DataLoader:
-    """Batches of tensors from a dataset; shuffled, each epoch has a new order, the same sequence for the same seed."""
+    """Batches of tensors from a dataset. Shuffled, each epoch has a new order: the
+    same sequence of orders for the same seed (or for tinytorch's seed, by default)."""
 
     def __init__(
         self,
@@ -58,10 +72,22 @@ class DataLoader:
         drop_last: bool = False,
         seed: int | None = None,
     ) -> None:
-        if batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be at least 1, got {batch_size}")
-        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
-        self._rng = np.random.default_rng(seed) if seed is not None else None
+        if not isinstance(dataset, Dataset):
+            raise TypeError(
+                f"DataLoader: dataset must be a Dataset (e.g. "
+                f"TensorDataset(x, y)), got {type(dataset).__name__}"
+            )
+        check_int("DataLoader", "batch_size", batch_size)
+        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
+            if not isinstance(flag, bool):
+                raise TypeError(
+                    f"DataLoader: {name} must be True or False, got {flag!r}"
+                )
+        if seed is not None:
+            check_int("DataLoader", "seed", seed, low=-(2**63))
+        self.dataset, self.batch_size = dataset, batch_size
+        self.shuffle, self.drop_last = shuffle, drop_last
+        self._rng = None if seed is None else np.random.default_rng(seed % 2**64)
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -69,8 +95,12 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
         n, size = len(self.dataset), self.batch_size
-        order = (self._rng or _tensor.rng()).permutation(n) if self.shuffle else None
+        order = (self._rng or random.rng()).permutation(n) if self.shuffle else None
         for start in range(0, len(self) * size, size):
-            # without shuffling, a slice is a view: no copy at all
-            indices = order[start : start + size] if order is not None else slice(start, start + size)
-            yield tuple(Tensor._wrap(field, None) for field in self.dataset.batch(indices))
+            if order is None:
+                indices: np.ndarray | slice = slice(start, start + size)
+            else:
+                indices = order[start : start + size]
+            yield tuple(
+                Tensor._wrap(field, None) for field in self.dataset.batch(indices)
+            )

@@ -1,4 +1,8 @@
-"""A small training loop: `fit` trains for some epochs and returns a History; a callback sees every step."""
+"""A small training loop: `fit` trains for some epochs and returns a History; a
+callback sees every step.
+
+Book: book/under_the_hood.md
+"""
 
 from __future__ import annotations
 
@@ -9,25 +13,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._tensor import Tensor
+from .autograd import no_grad
+from .checks import ShapeError, check_int
 from .data import DataLoader
 from .nn import Module
 from .optim import Optimizer
-from .tensor import Tensor, no_grad
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite: training stops instead of carrying on with garbage."""
+    """The loss became NaN or infinite: training stops rather than go on."""
 
 
 @dataclass
 class History:
-    """Per-epoch results of `fit`: mean training loss, training accuracy, test accuracy and seconds of training."""
+    """Per-epoch results of `fit`: mean training loss, training accuracy, test
+    accuracy and seconds of training."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
-    updates: int = 0  # gradient updates so far: the budget that fair comparisons hold fixed
+    updates: int = (
+        0  # gradient updates so far: the budget that fair comparisons hold fixed
+    )
 
 
 @dataclass
@@ -43,10 +52,18 @@ class Progress:
 
 
 def correct(output: Tensor, target: Tensor) -> int:
-    """How many predictions are right: argmax for class scores (N, C), output >= 0.5 for one probability (N, 1)."""
-    if output.shape[-1] == 1:
-        return int(((output.data >= 0.5) == (target.data >= 0.5)).sum())
-    return int((output.data.argmax(axis=-1) == target.data).sum())
+    """How many predictions are right: the argmax of class scores (N, C) against
+    labels (N,), or one probability per row (N, 1), read as >= 0.5, against (N, 1)."""
+    scores, labels = output._data, target._data
+    if scores.ndim == 2 and scores.shape[1] == 1 and labels.shape == scores.shape:
+        return int(((scores >= 0.5) == (labels >= 0.5)).sum())
+    if scores.ndim == 2 and scores.shape[1] > 1 and labels.shape == scores.shape[:1]:
+        return int((scores.argmax(axis=1) == labels).sum())
+    raise ShapeError(
+        f"accuracy: outputs of shape {scores.shape} and targets of shape "
+        f"{labels.shape} do not pair up; expected scores (N, C) with labels (N,), "
+        f"or probabilities (N, 1) with targets (N, 1)"
+    )
 
 
 def train_epoch(
@@ -59,7 +76,8 @@ def train_epoch(
     history: History | None = None,
     callback: Callable[[Progress], None] | None = None,
 ) -> tuple[float, float]:
-    """One pass over `loader`; returns (mean loss, accuracy). Raises TrainingDiverged on a NaN or inf loss."""
+    """One pass over `loader`; returns (mean loss, accuracy). Raises
+    TrainingDiverged on a NaN or infinite loss."""
     history = history if history is not None else History()
     model.train()
     total_loss, hits, seen, steps = 0.0, 0, 0, len(loader)
@@ -69,7 +87,8 @@ def train_epoch(
         value = loss.item()
         if not math.isfinite(value):
             raise TrainingDiverged(
-                f"loss became {value} at epoch {epoch}, step {step}: try a smaller learning rate or check the data"
+                f"loss became {value} at epoch {epoch}, step {step}: try a smaller "
+                f"learning rate or check the data"
             )
         optimizer.zero_grad()
         loss.backward()
@@ -80,11 +99,15 @@ def train_epoch(
         seen += len(y)
         if callback is not None:
             callback(Progress(epoch, epochs, step, steps, value, history))
+    if seen == 0:
+        raise ValueError(
+            "train_epoch: the loader yielded no samples (an empty dataset?)"
+        )
     return total_loss / seen, hits / seen
 
 
 def evaluate(model: Module, loader: DataLoader) -> float:
-    """Accuracy of `model` on `loader`, in evaluation mode and without building a graph."""
+    """Accuracy of `model` on `loader`, in evaluation mode, building no graph."""
     was_training = model.training
     model.eval()
     hits = seen = 0
@@ -93,15 +116,26 @@ def evaluate(model: Module, loader: DataLoader) -> float:
             hits += correct(model(x), y)
             seen += len(y)
     model.train(was_training)
+    if seen == 0:
+        raise ValueError("evaluate: the loader yielded no samples (an empty dataset?)")
     return hits / seen
 
 
 def predict(model: Module, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     """The model's outputs for `x`, batch by batch, as one numpy array."""
+    x = x._data if isinstance(x, Tensor) else np.asarray(x)
+    if x.ndim == 0 or len(x) == 0:
+        raise ValueError(
+            f"predict: x must hold one or more samples, got shape {x.shape}"
+        )
+    check_int("predict", "batch_size", batch_size)
     was_training = model.training
     model.eval()
     with no_grad():
-        outputs = [model(Tensor._wrap(x[i : i + batch_size], None)).data for i in range(0, len(x), batch_size)]
+        outputs = [
+            model(Tensor._wrap(x[i : i + batch_size], None))._data
+            for i in range(0, len(x), batch_size)
+        ]
     model.train(was_training)
     return np.concatenate(outputs)
 
@@ -115,11 +149,15 @@ def fit(
     test_loader: DataLoader | None = None,
     callback: Callable[[Progress], None] | None = None,
 ) -> History:
-    """Train for `epochs` epochs, evaluating on `test_loader` after each; only training time counts in `seconds`."""
+    """Train for `epochs` epochs, evaluating on `test_loader` after each; only
+    training time counts in `seconds`."""
+    check_int("fit", "epochs", epochs)
     history = History()
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        loss, accuracy = train_epoch(model, train_loader, loss_fn, optimizer, epoch, epochs, history, callback)
+        loss, accuracy = train_epoch(
+            model, train_loader, loss_fn, optimizer, epoch, epochs, history, callback
+        )
         history.seconds.append(time.perf_counter() - start)
         history.loss.append(loss)
         history.accuracy.append(accuracy)

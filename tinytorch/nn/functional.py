@@ -1,7 +1,7 @@
-"""Activations and losses as functions (the modules in `tinytorch.nn` wrap these).
+"""The function namespace, as PyTorch's ``torch.nn.functional`` (import it as F):
+layers, activations and losses as plain functions. The modules call these.
 
-`linear` and `cross_entropy` are primitives of their own: composed from matmul, add, log_softmax and indexing they
-would give the same gradients, but as one node each they save most of a training step's graph bookkeeping.
+Book: book/under_the_hood.md
 """
 
 from __future__ import annotations
@@ -10,63 +10,16 @@ import math
 
 import numpy as np
 
-from ..tensor import Function, ShapeError, Tensor
-
-
-class Linear(Function):
-    """y = x @ W.T + b in one node (W has PyTorch's (out_features, in_features) layout)."""
-
-    def forward(ctx, x, weight, bias=None):
-        if x.shape[-1] != weight.shape[1]:
-            raise ShapeError(
-                f"linear: input of shape {x.shape} has {x.shape[-1]} features, but the weight {weight.shape} "
-                f"expects {weight.shape[1]}"
-            )
-        if x.dtype != weight.dtype:  # numpy would quietly compute the whole network in float64
-            raise TypeError(
-                f"linear: input is {x.dtype} but the weight is {weight.dtype}; convert the data "
-                f"(e.g. x.astype(np.{weight.dtype})) or the model (model.to(np.{x.dtype}))"
-            )
-        ctx.x, ctx.weight = x, weight
-        out = x @ weight.T
-        if bias is not None:
-            out += bias  # in place: `out` is fresh, so this saves an allocation
-        return out
-
-    def backward(ctx, grad):
-        x, weight = ctx.x, ctx.weight
-        if x.ndim > 2:  # fold leading axes into one batch axis
-            x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
-        needs = ctx.needs_input_grad
-        grads = (
-            (grad @ weight).reshape(ctx.x.shape) if needs[0] else None,  # skipped for the data: it never needs it
-            (x.T @ grad).T if needs[1] else None,  # = grad.T @ x, laid out column-major like the weight
-        )
-        return grads + (grad.sum(axis=0) if needs[2] else None,) if len(needs) == 3 else grads
-
-
-class CrossEntropy(Function):
-    """Mean of -log softmax(logits)[target]: a stable log-softmax forward, (softmax - one_hot) / N backward."""
-
-    def forward(ctx, logits, targets):
-        n = len(logits)
-        shifted = logits - logits.max(axis=1, keepdims=True)  # exp never overflows, even for logits of 1e4
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
-        ctx.rows, ctx.targets = np.arange(n), targets
-        ctx.probs = np.divide(exp, total, out=exp)  # in place: exp is not needed again
-        return np.asarray((np.log(total).sum() - shifted[ctx.rows, targets].sum()) / n, dtype=logits.dtype)
-
-    def backward(ctx, grad):
-        scale = grad / len(ctx.rows)
-        d_logits = ctx.probs * scale
-        d_logits[ctx.rows, ctx.targets] -= scale
-        return (d_logits,)
+from .. import ops, random
+from .._tensor import Tensor
+from ..checks import ShapeError
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias."""
-    return Linear.apply(x, weight) if bias is None else Linear.apply(x, weight, bias)
+    """x @ weight.T + bias, as one node (see `ops.Linear`)."""
+    if bias is None:
+        return ops.Linear.apply(x, weight)
+    return ops.Linear.apply(x, weight, bias)
 
 
 def relu(x: Tensor) -> Tensor:
@@ -84,61 +37,138 @@ def tanh(x: Tensor) -> Tensor:
     return x.tanh()
 
 
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """Probabilities along `axis` that sum to one."""
-    return x.softmax(axis)
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """Probabilities along `dim` that sum to one."""
+    return x.softmax(dim)
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """log(softmax(x)), computed stably."""
-    return x.log_softmax(axis)
+    return x.log_softmax(dim)
 
 
 def gelu(x: Tensor) -> Tensor:
-    """GELU with the tanh approximation (numpy has no erf): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    """GELU, tanh approximation (numpy has no erf):
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
     return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)).tanh())
 
 
-def _check_same_shape(op: str, prediction: Tensor, target: Tensor) -> None:
+def check_dropout_probability(p: float) -> None:
+    """Dropout's p must be a probability below one (p = 1 would zero everything)."""
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p < 1:
+        raise ValueError(f"dropout: p must be a number in [0, 1), got {p!r}")
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Zero each value with probability p and scale the rest by 1/(1-p), in training."""
+    check_dropout_probability(p)
+    if not training or p == 0:
+        return x
+    keep = random.rng().random(x.shape, dtype=np.float32) >= p
+    return x * (keep / (1 - p)).astype(x.dtype)
+
+
+# --------------------------------------------------------------------------- losses
+
+
+def _loss_inputs(op: str, prediction: Tensor, target: Tensor | np.ndarray) -> Tensor:
+    """The target as a tensor, checked against the prediction: same shape, floats."""
+    target = target if isinstance(target, Tensor) else Tensor(target)
     if prediction.shape != target.shape:
-        raise ShapeError(f"{op}: prediction of shape {prediction.shape} and target of shape {target.shape} differ")
+        raise ShapeError(
+            f"{op}: prediction of shape {prediction.shape} and target of "
+            f"shape {target.shape} differ"
+        )
+    if prediction.dtype.kind != "f":
+        raise TypeError(
+            f"{op}: the prediction is {prediction.dtype}; losses need "
+            f"floating-point predictions"
+        )
+    if target.dtype != prediction.dtype:
+        raise TypeError(
+            f"{op}: the target is {target.dtype} but the prediction is "
+            f"{prediction.dtype}; convert the target, e.g. "
+            f"y.astype(np.{prediction.dtype})"
+        )
+    if prediction._data.size == 0:
+        raise ValueError(f"{op}: the batch is empty (shape {prediction.shape})")
+    return target
 
 
-def mse_loss(prediction: Tensor, target: Tensor) -> Tensor:
+def _check_probabilities(op: str, what: str, values: np.ndarray) -> None:
+    outside = (values < 0) | (
+        values > 1
+    )  # NaN passes: a diverged run is fit's to report
+    if outside.any():
+        bad = values[outside].flat[0]
+        raise ValueError(
+            f"{op}: every {what} must be in [0, 1], found {bad}"
+            + (
+                "; apply a sigmoid first, or use the _with_logits loss"
+                if what == "probability"
+                else ""
+            )
+        )
+
+
+def mse_loss(prediction: Tensor, target: Tensor | np.ndarray) -> Tensor:
     """Mean squared error."""
-    _check_same_shape("mse_loss", prediction, target)
-    diff = prediction - target
+    diff = prediction - _loss_inputs("mse_loss", prediction, target)
     return (diff * diff).mean()
 
 
-def binary_cross_entropy(probability: Tensor, target: Tensor) -> Tensor:
-    """-mean(y log p + (1 - y) log(1 - p)) for probabilities p; logs are clipped at log(1e-12) as PyTorch clips."""
-    _check_same_shape("binary_cross_entropy", probability, target)
+def binary_cross_entropy(probability: Tensor, target: Tensor | np.ndarray) -> Tensor:
+    """-mean(y log p + (1 - y) log(1 - p)) for probabilities p; logs are clipped at
+    log(1e-12), as PyTorch clips them."""
+    op = "binary_cross_entropy"
+    target = _loss_inputs(op, probability, target)
+    _check_probabilities(op, "probability", probability._data)
+    _check_probabilities(op, "target", target._data)
     log_p = probability.clip(min=1e-12).log()
     log_not_p = (1 - probability).clip(min=1e-12).log()
     return -(target * log_p + (1 - target) * log_not_p).mean()
 
 
-def binary_cross_entropy_with_logits(logits: Tensor, target: Tensor) -> Tensor:
+def binary_cross_entropy_with_logits(
+    logits: Tensor, target: Tensor | np.ndarray
+) -> Tensor:
     """BCE on sigmoid(logits), computed stably as relu(z) - z y + log(1 + e ** -|z|)."""
-    _check_same_shape("binary_cross_entropy_with_logits", logits, target)
+    op = "binary_cross_entropy_with_logits"
+    target = _loss_inputs(op, logits, target)
+    _check_probabilities(op, "target", target._data)
     abs_z = logits.relu() + (-logits).relu()
     return (logits.relu() - logits * target + (1 + (-abs_z).exp()).log()).mean()
 
 
 def cross_entropy(logits: Tensor, target: Tensor | np.ndarray) -> Tensor:
     """Cross-entropy between logits (N, C) and class indices (N,) in [0, C)."""
-    targets = target.data if isinstance(target, Tensor) else np.asarray(target)
+    targets = target._data if isinstance(target, Tensor) else np.asarray(target)
     if logits.ndim != 2:
-        raise ShapeError(f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}")
+        raise ShapeError(
+            f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}"
+        )
     if targets.shape != logits.shape[:1]:
         raise ShapeError(
-            f"cross_entropy: logits {logits.shape} need targets of shape {logits.shape[:1]}, got {targets.shape}"
+            f"cross_entropy: logits {logits.shape} need targets of shape "
+            f"{logits.shape[:1]}, got {targets.shape}"
+        )
+    if logits.dtype.kind != "f":
+        raise TypeError(
+            f"cross_entropy: the logits are {logits.dtype}; they must be "
+            f"floating-point scores"
         )
     if targets.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {targets.dtype}")
+        raise TypeError(
+            f"cross_entropy: targets must be integer class indices, got "
+            f"dtype {targets.dtype}"
+        )
+    if len(targets) == 0:
+        raise ValueError("cross_entropy: the batch is empty (0 rows)")
     classes = logits.shape[1]
-    if targets.size and (targets.min() < 0 or targets.max() >= classes):
-        bad = targets[(targets < 0) | (targets >= classes)][0]
-        raise ValueError(f"cross_entropy: target {bad} is out of range for {classes} classes (valid: 0..{classes - 1})")
-    return CrossEntropy.apply(logits, targets=targets)
+    wrong = (targets < 0) | (targets >= classes)
+    if wrong.any():
+        raise ValueError(
+            f"cross_entropy: target {targets[wrong][0]} is out of range for "
+            f"{classes} classes (valid: 0..{classes - 1})"
+        )
+    return ops.CrossEntropy.apply(logits, targets=targets)

@@ -1,0 +1,90 @@
+"""The library's argument checks: a bad shape, axis, size or setting becomes an error
+that names the op, the argument, the value and what is allowed.
+
+Book: book/under_the_hood.md
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+class ShapeError(ValueError):
+    """An op got shapes that do not fit together; the message names the op and them."""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def check_axes(op: str, axis: Any, ndim: int) -> int | tuple[int, ...] | None:
+    """`axis` (an int, a tuple of them, or None for all) made non-negative, checked
+    against `ndim`."""
+    if axis is None:
+        return None
+    many = isinstance(axis, tuple | list)
+    for a in tuple(axis) if many else (axis,):
+        if not _is_int(a) or not -ndim <= a < ndim:
+            valid = f"-{ndim}..{ndim - 1}" if ndim else "none: the tensor is 0-d"
+            raise ShapeError(
+                f"{op}: axis {a!r} is out of range for {ndim} dimensions "
+                f"(valid: {valid})"
+            )
+    normal = tuple(int(a) % ndim for a in axis) if many else int(axis) % ndim
+    if many and len(set(normal)) != len(normal):
+        raise ShapeError(f"{op}: axis {axis!r} names a dimension twice")
+    return normal
+
+
+def check_permutation(axes: tuple[Any, ...], ndim: int) -> tuple[int, ...]:
+    """transpose's axes, given as (1, 0) or ((1, 0),), as a checked permutation;
+    none at all reverses the axes."""
+    if len(axes) == 1 and isinstance(axes[0], tuple | list):
+        axes = tuple(axes[0])
+    if not axes:
+        return tuple(reversed(range(ndim)))
+    normal = check_axes("transpose", tuple(axes), ndim)
+    if len(normal) != ndim:
+        raise ShapeError(f"transpose: axes {axes} do not permute {ndim} dimensions")
+    return normal
+
+
+def check_sizes(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Sizes given as zeros(2, 3) or zeros((2, 3)), checked to be whole and >= 0."""
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    if not all(_is_int(n) and n >= 0 for n in shape):
+        raise ValueError(f"{op}: sizes must be non-negative integers, got {shape}")
+    return tuple(int(n) for n in shape)
+
+
+def check_int(owner: str, name: str, value: Any, low: int = 1) -> None:
+    """Refuse a count that is not a whole number >= `low` (2.5, "4", True, -1)."""
+    if not _is_int(value) or value < low:
+        raise ValueError(f"{owner}: {name} must be an integer >= {low}, got {value!r}")
+
+
+def check_number(
+    owner: str,
+    name: str,
+    value: Any,
+    low: float = 0,
+    high: float = math.inf,
+    low_inclusive: bool = True,
+    high_inclusive: bool = False,
+) -> None:
+    """Refuse a setting that is not a finite number in its range, naming both."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value)
+    ok = ok and (low <= value if low_inclusive else low < value)
+    ok = ok and (value <= high if high_inclusive else value < high)
+    if not ok:
+        left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
+        upper = "inf" if high == math.inf else f"{high:g}"
+        raise ValueError(
+            f"{owner}: {name} must be a finite number in {left}{low:g}, "
+            f"{upper}{right}, got {value!r}"
+        )

@@ -1,0 +1,129 @@
+"""Module and Parameter: objects that hold weights and compute a forward pass.
+
+Book: book/under_the_hood.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd import no_grad
+
+
+class Parameter(Tensor):
+    """A learnable weight: it always requires grad, and modules find it among their
+    attributes."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=True, dtype=dtype)
+
+
+class Module:
+    """Base class: parameters and sub-modules assigned as attributes (or in lists of
+    them) are found automatically."""
+
+    training: bool = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Direct sub-modules, from attributes and lists of modules."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) of this module and every sub-module."""
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield prefix + name, value
+        for name, child in self.named_children():
+            yield from child.named_parameters(f"{prefix}{name}.")
+
+    def parameters(self) -> list[Parameter]:
+        """All learnable parameters, for an optimizer."""
+        return [p for _, p in self.named_parameters()]
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module inside it."""
+        yield self
+        for _, child in self.named_children():
+            yield from child.modules()
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of the last backward pass."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (dropout active) or, with mode=False, evaluation mode."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be True or False, got {mode!r}")
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode."""
+        return self.train(False)
+
+    def to(self, dtype: Any) -> Module:
+        """Cast every parameter to a floating-point `dtype` (float64 for gradcheck)."""
+        if np.dtype(dtype).kind != "f":
+            raise TypeError(
+                f"Module.to: parameters must stay floating-point, got "
+                f"{np.dtype(dtype)}; convert the data to float instead"
+            )
+        for p in self.parameters():
+            p.data, p.grad = p.data.astype(dtype), None
+        return self
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter's values, by name."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy values into the parameters; names and shapes must match exactly."""
+        params = dict(self.named_parameters())
+        missing = sorted(params.keys() - state.keys())
+        unexpected = sorted(state.keys() - params.keys())
+        if missing or unexpected:
+            raise KeyError(
+                f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
+            )
+        for name, p in params.items():
+            value = np.asarray(state[name])
+            if value.shape != p.shape:
+                raise ValueError(
+                    f"load_state_dict: {name} has shape {p.shape} but the "
+                    f"state has {value.shape}"
+                )
+            with no_grad():
+                p[...] = value
+
+    def __repr__(self) -> str:
+        lines = [
+            f"\n({name}): {child!r}".replace("\n", "\n  ")
+            for name, child in self.named_children()
+        ]
+        body = "".join(lines) + ("\n" if lines else "")
+        return f"{type(self).__name__}({self.extra_repr()}{body})"
+
+    def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the module's repr."""
+        return ""

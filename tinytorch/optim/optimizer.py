@@ -1,0 +1,84 @@
+"""Optimizer: the base class that updates parameters from their gradients.
+
+Book: book/under_the_hood.md
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..checks import check_number
+
+
+class Optimizer:
+    """Holds the parameters to update; `step()` applies one update from their `.grad`.
+
+    Updates happen in place with `out=` and one scratch buffer per parameter, so a
+    step allocates no new arrays.
+    """
+
+    def __init__(self, params: Iterable[Tensor], **defaults: Any) -> None:
+        name = type(self).__name__
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{name} got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Tensor) or p._ctx is not None:
+                what = (
+                    type(p).__name__ if not isinstance(p, Tensor) else "computed tensor"
+                )
+                raise TypeError(
+                    f"{name}: parameter {i} is a {what}, not a leaf tensor "
+                    f"(pass model.parameters())"
+                )
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError(f"{name}: a parameter appears more than once in the list")
+        self.defaults = defaults
+        self.lr = defaults["lr"]
+        check_number(name, "lr", self.lr, low=0, low_inclusive=False)
+        self.steps = 0
+        self._scratch = [np.empty_like(p._data) for p in self.params]
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of the last backward pass (None, as PyTorch does)."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient."""
+        self.steps += 1
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            if p.grad.shape != p.shape or p.grad.dtype != p.dtype:
+                raise ValueError(
+                    f"{type(self).__name__}.step: parameter {i} has shape {p.shape} "
+                    f"({p.dtype}) but its .grad is {p.grad.shape} ({p.grad.dtype})"
+                )
+            self._update(i, p._data, p.grad, self._scratch[i])
+            p._version += 1  # changed in place: a graph that saved it is now stale
+
+    def _update(
+        self, i: int, param: np.ndarray, grad: np.ndarray, scratch: np.ndarray
+    ) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        signature = inspect.signature(type(self).__init__).parameters
+        shown = [
+            f"{key}={_format(value)}"
+            for key, value in self.defaults.items()
+            if key == "lr" or value != signature[key].default
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_format(v) for v in value) + ")"
+    return f"{value:g}" if isinstance(value, float) else repr(value)
