@@ -1,25 +1,29 @@
-"""Regenerate tinytorch/datasets/data/tinydigits.npz from scikit-learn's copy of the UCI optical digits.
+"""Regenerate tinytorch/datasets/data/tinydigits.npz from scikit-learn's copy of the
+UCI optical digits.
 
-TinyDigits: 1000 train / 200 test 8x8 digits, 100 / 20 per class, pixel values 0-16 as uint8.
-The selection is seeded and the zip is written with fixed timestamps, so rerunning this script
-reproduces the committed file byte for byte (its SHA-256 is printed; `tinytorch.datasets` checks it).
+TinyDigits: 1000 train / 200 test 8x8 digits, 100 / 20 per class, pixel values 0-16
+as uint8. The selection is seeded and the zip is written with fixed timestamps, so
+rerunning this script reproduces the committed file byte for byte (its SHA-256 is
+printed; `tinytorch.datasets` checks it).
 
-    python -m venv /tmp/sk && /tmp/sk/bin/pip install scikit-learn numpy
+    python -m venv /tmp/sk && /tmp/sk/bin/pip install scikit-learn numpy threadpoolctl
+    /tmp/sk/bin/pip install --no-deps -e .
     /tmp/sk/bin/python scripts/make_tinydigits.py
 """
 
 import hashlib
-import os
-import tempfile
+import io
 import zipfile
 from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import load_digits
 
+from tinytorch.files import write_atomically
+
 SEED = 1957
 TRAIN_PER_CLASS, TEST_PER_CLASS = 100, 20
-OUT = Path(__file__).resolve().parent.parent / "tinytorch" / "datasets" / "data" / "tinydigits.npz"
+OUT = Path(__file__).resolve().parents[1] / "tinytorch/datasets/data/tinydigits.npz"
 
 
 def split(images: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, np.ndarray]:
@@ -30,7 +34,8 @@ def split(images: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, np.nda
         members = rng.permutation(np.flatnonzero(labels == digit))
         train.append(members[:TRAIN_PER_CLASS])
         test.append(members[TRAIN_PER_CLASS : TRAIN_PER_CLASS + TEST_PER_CLASS])
-    train_idx, test_idx = rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+    train_idx = rng.permutation(np.concatenate(train))
+    test_idx = rng.permutation(np.concatenate(test))
     return {
         "x_train": images[train_idx],
         "y_train": labels[train_idx],
@@ -39,21 +44,16 @@ def split(images: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, np.nda
     }
 
 
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write an .npz like np.savez_compressed, but with fixed zip timestamps, atomically."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, array in arrays.items():
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with zf.open(info, "w") as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
-        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An .npz like np.savez_compressed writes, but with fixed zip timestamps."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w") as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+    return buffer.getvalue()
 
 
 def main() -> None:
@@ -61,7 +61,7 @@ def main() -> None:
     images = digits.data.astype(np.uint8)  # integers 0..16, shape (1797, 64)
     labels = digits.target.astype(np.uint8)
     assert np.array_equal(images, digits.data) and images.max() == 16
-    write_npz(OUT, split(images, labels, SEED))
+    write_atomically(OUT, npz_bytes(split(images, labels, SEED)))
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
     print(f"SHA-256 {hashlib.sha256(OUT.read_bytes()).hexdigest()}")
 

@@ -18,15 +18,18 @@ import tinytorch as tt
 SIZES = (20, 16, 10)
 
 
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))  # the benchmark scripts import their siblings
+
+import harness  # noqa: E402
+
+
 @pytest.fixture(scope="module")
 def bench():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "train_mlp.py"
-    spec = importlib.util.spec_from_file_location("train_mlp", path)
+    spec = importlib.util.spec_from_file_location("train_mlp", BENCHMARKS / "train_mlp.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["train_mlp"] = module  # dataclasses look their module up while the file executes
     spec.loader.exec_module(module)
-    yield module
-    del sys.modules["train_mlp"]
+    return module
 
 
 def _data(n: int = 64) -> tuple[np.ndarray, np.ndarray]:
@@ -41,11 +44,22 @@ def test_numpy_reference_gradients_match_tinytorch(bench) -> None:
     model.load_state_dict(weights)
     tt.nn.functional.cross_entropy(model(tt.tensor(x)), tt.tensor(y)).backward()
     grads, loss, _ = bench.NumpyRun(bench.CONFIGS[0], weights, x, y, 0).gradients(x, y)
-    expected = [model[0].weight.grad, model[0].bias.grad, model[2].weight.grad, model[2].bias.grad]
+    expected = [
+        model[0].weight.grad,
+        model[0].bias.grad,
+        model[2].weight.grad,
+        model[2].bias.grad,
+    ]
     for ours, theirs in zip(grads, expected, strict=True):
         assert ours.dtype == theirs.dtype == np.float32
-        np.testing.assert_allclose(ours, theirs.T, rtol=1e-5, atol=1e-7)  # the reference keeps W as (in, out)
-    assert math.isclose(loss, tt.nn.functional.cross_entropy(model(tt.tensor(x)), tt.tensor(y)).item(), rel_tol=1e-6)
+        np.testing.assert_allclose(
+            ours, theirs.T, rtol=1e-5, atol=1e-7
+        )  # the reference keeps W as (in, out)
+    assert math.isclose(
+        loss,
+        tt.nn.functional.cross_entropy(model(tt.tensor(x)), tt.tensor(y)).item(),
+        rel_tol=1e-6,
+    )
 
 
 @pytest.mark.parametrize("index", [0, 1, 2], ids=["adam", "sgd-momentum", "sgd"])
@@ -55,12 +69,14 @@ def test_one_epoch_same_weights_and_metrics(bench, index: int) -> None:
     weights = bench.initial_weights(3, SIZES)
     tiny = bench.TinytorchRun(config, weights, x, y, 3)
     ref = bench.NumpyRun(config, weights, x, y, 3)
-    for order in bench.epoch_orders(len(x), 2, 3):
+    for order in harness.epoch_orders(len(x), 2, 3):
         loss_tt, acc_tt = tiny.epoch(order)
         loss_np, acc_np = ref.epoch(order)
         assert math.isclose(loss_tt, loss_np, rel_tol=1e-5) and acc_tt == acc_np
     state = tiny.model.state_dict()
-    for name, ours in zip(("0.weight", "0.bias", "2.weight", "2.bias"), ref.params, strict=True):
+    for name, ours in zip(
+        ("0.weight", "0.bias", "2.weight", "2.bias"), ref.params, strict=True
+    ):
         assert state[name].dtype == np.float32
         np.testing.assert_allclose(ours.T, state[name], rtol=1e-4, atol=1e-6)
     assert tiny.accuracy(x, y) == ref.accuracy(x, y)
@@ -70,7 +86,7 @@ def test_every_implementation_sees_the_dataloaders_batches(bench) -> None:
     x, y = _data(50)
     config = bench.Config("tiny", 16, "sgd", 0.1)
     run = bench.TinytorchRun(config, bench.initial_weights(5, SIZES), x, y, seed=5)
-    for order in bench.epoch_orders(len(x), 3, seed=5):
+    for order in harness.epoch_orders(len(x), 3, seed=5):
         batches = list(run.loader)
         assert len(batches) == 4
         for i, (xb, yb) in enumerate(batches):
@@ -80,37 +96,71 @@ def test_every_implementation_sees_the_dataloaders_batches(bench) -> None:
 
 @pytest.mark.parametrize("index", [0, 1])
 def test_pytorch_reference_matches_when_installed(bench, index: int) -> None:
-    pytest.importorskip("torch", reason="PyTorch is an optional extra (pip install torch==2.13.0)")
+    pytest.importorskip(
+        "torch", reason="PyTorch is an optional extra (pip install torch==2.13.0)"
+    )
     config = dataclasses.replace(bench.CONFIGS[index], name="tiny", batch_size=8)
     x, y = _data(60)
     weights = bench.initial_weights(2, SIZES)
-    torch_run, ref = bench.TorchRun(config, weights, x, y, 2), bench.NumpyRun(config, weights, x, y, 2)
-    for order in bench.epoch_orders(len(x), 2, 2):
-        assert math.isclose(torch_run.epoch(order)[0], ref.epoch(order)[0], rel_tol=1e-4)
+    torch_run, ref = (
+        bench.TorchRun(config, weights, x, y, 2),
+        bench.NumpyRun(config, weights, x, y, 2),
+    )
+    for order in harness.epoch_orders(len(x), 2, 2):
+        assert math.isclose(
+            torch_run.epoch(order)[0], ref.epoch(order)[0], rel_tol=1e-4
+        )
     state = torch_run.model.state_dict()
-    np.testing.assert_allclose(state["0.weight"].numpy(), ref.params[0].T, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        state["0.weight"].numpy(), ref.params[0].T, rtol=1e-4, atol=1e-6
+    )
 
 
 def test_harness_reports_ratios_and_skips_missing_torch(bench, tmp_path: Path) -> None:
     x, y = _data(64)
     config = bench.Config("tiny", 8, "sgd", 0.1, 0.9)
-    result = bench.run_config(config, ("tinytorch", "numpy"), (x, y, x, y), rounds=2, epochs=2, seed=0,
-                              log=lambda line: None)
+    result = bench.run_config(
+        config,
+        ("tinytorch", "numpy"),
+        (x, y, x, y),
+        rounds=2,
+        epochs=2,
+        seed=0,
+        log=lambda line: None,
+    )
     assert len(result["impls"]["tinytorch"]["epoch_seconds"]) == 4
     assert set(result["ratios"]) == {"numpy"}
     ratio = result["ratios"]["numpy"]
     assert ratio["min"] <= ratio["median"] <= ratio["max"] and ratio["goal"] == 1.25
-    assert result["impls"]["tinytorch"]["test_accuracy"] == result["impls"]["numpy"]["test_accuracy"]
+    assert (
+        result["impls"]["tinytorch"]["test_accuracy"]
+        == result["impls"]["numpy"]["test_accuracy"]
+    )
     assert isinstance(result["disturbed"], bool)
 
-    torch, why = bench.load_torch(1, wanted=False)
+    torch, why = harness.load_torch(1, wanted=False)
     assert torch is None and "skipped" in why
-    results = {"machine": bench.machine_info(1), "torch": why, "n_train": 64, "n_test": 64, "rounds": 2,
-               "epochs": 2, "configs": [result], "tinydigits": None, "peak_memory": None}
+    results = {
+        "machine": harness.machine_info(1),
+        "torch": why,
+        "n_train": 64,
+        "n_test": 64,
+        "rounds": 2,
+        "epochs": 2,
+        "configs": [result],
+        "tinydigits": None,
+        "peak_memory": None,
+    }
     report = bench.format_report(results)
-    assert "tinytorch/numpy" in report and "PyTorch: skipped" in report and "threads: 1 requested" in report
+    assert (
+        "tinytorch/numpy" in report
+        and "PyTorch: skipped" in report
+        and "threads: 1 requested" in report
+    )
 
     out = tmp_path / "results.json"
-    bench.write_atomically(out, results)
+    harness.write_results(out, results)
     assert json.loads(out.read_text())["configs"][0]["ratios"]["numpy"]["goal"] == 1.25
-    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]  # no temp file left behind
+    assert [p.name for p in tmp_path.iterdir()] == [
+        "results.json"
+    ]  # no temp file left behind

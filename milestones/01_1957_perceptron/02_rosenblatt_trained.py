@@ -1,69 +1,41 @@
-"""Milestone 01 (1957), part 2: the same perceptron learns to separate two clusters by gradient descent.
+"""Milestone 01 (1957), part 2: the same perceptron learns to separate two clusters
+by gradient descent.
 
-Rosenblatt's machine learned from its mistakes; here the weights follow the gradient of the binary cross-entropy
-(BCELoss) with plain SGD, the smooth descendant of his rule. On linearly separable data it reaches 95 %+.
+Rosenblatt's machine learned from its mistakes; here the weights follow the gradient
+of the binary cross-entropy (BCELoss) with plain SGD, the smooth descendant of his
+rule. On linearly separable data it separates the clusters.
 
-    python milestones/01_1957_perceptron/02_rosenblatt_trained.py [--epochs 20] [--seed 0] [--quick] [--quiet]
+    python milestones/01_1957_perceptron/02_rosenblatt_trained.py [--epochs 20]
+        [--seed 0] [--lr 0.1] [--batch-size 16] [--quick] [--quiet]
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import tinytorch as tt
 from tinytorch import nn, optim
-from tinytorch.data import DataLoader, TensorDataset
-from tinytorch.datasets import make_blobs
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: `milestones` imports from anywhere
-from milestones.common import EVAL_BATCH, HELD_OUT, main, results, training_display  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
+from milestones import splits  # noqa: E402
+from milestones.cli import main  # noqa: E402
+from milestones.results import Goal  # noqa: E402
+from milestones.training import Settings, trainer  # noqa: E402
+
+
+def perceptron() -> nn.Module:
+    """z = w1 x1 + w2 x2 + b, then p = sigmoid(z): class 1 when p >= 0.5."""
+    return nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+
 
 NAME = "1957 Perceptron, trained"
 EXPECTED = {"test_accuracy": (0.95, 1.0, "95 %+")}
-QUICK_EPOCHS = 5
+GOALS = (Goal("test_accuracy", low=0.95), Goal("train_accuracy", low=0.95))
+SETTINGS = Settings(epochs=20, batch_size=16, lr=0.1, quick_epochs=5)
 
-
-def run(
-    epochs: int = 20,
-    seed: int = 0,
-    quiet: bool = True,
-    callback: Callable[[tt.Progress], None] | None = None,
-    quick: bool = False,
-    batch_size: int = 16,
-    lr: float = 0.1,
-) -> dict[str, Any]:
-    """Train the perceptron on make_blobs and return its metrics (keys: see milestones/common.py `results`)."""
-    epochs = min(epochs, QUICK_EPOCHS) if quick else epochs
-    tt.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
-    initial = model.state_dict()
-
-    x_train, y_train = make_blobs(200, seed=seed)
-    x_test, y_test = make_blobs(200, seed=seed + HELD_OUT)
-    train = DataLoader(TensorDataset(x_train, y_train), batch_size, shuffle=True, seed=seed)
-    test = DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH)
-
-    optimizer = optim.SGD(model.parameters(), lr=lr)
-    with training_display(quiet, callback) as show:
-        history = tt.fit(model, train, nn.BCELoss(), optimizer, epochs, test, show)
-
-    return results(
-        NAME,
-        model,
-        optimizer,
-        history,
-        train,
-        test,
-        seed=seed,
-        quick=quick,
-        initial_state=initial,
-        data="make_blobs(n=200): two separable clusters",
-        test_data=f"make_blobs(n=200, seed={seed + HELD_OUT}): fresh points from the same clusters",
-    )
+# run(epochs=..., seed=..., ...) trains the model above and returns its metrics
+run = trainer(NAME, perceptron, splits.blobs, nn.BCELoss(), optim.SGD, SETTINGS)
 
 
 if __name__ == "__main__":
-    main(run, EXPECTED)
+    main(run, EXPECTED, GOALS, SETTINGS)

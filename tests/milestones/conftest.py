@@ -1,8 +1,8 @@
-"""Shared by the milestone tests: the repository root on sys.path, and each script's quick run, run once."""
+"""Shared by the milestone tests: the repository root on sys.path, and each script's
+quick run, run once."""
 
 from __future__ import annotations
 
-import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))  # `milestones` is a folder of the repository, not an installed package
+sys.path.insert(0, str(ROOT))  # `milestones` is a folder of the repository
 
 from milestones import load  # noqa: E402
 
@@ -20,12 +20,13 @@ _quick_results: dict[str, dict[str, Any]] = {}
 
 @pytest.fixture(scope="session")
 def quick_run() -> Callable[[str], dict[str, Any]]:
-    """`quick_run(name)`: the script's `run(quick=True)` at seed 0 (plain `run()` if it has no quick mode), once."""
+    """`quick_run(name)`: the script's run(quick=True) at seed 0, once per session."""
 
     def get(name: str) -> dict[str, Any]:
         if name not in _quick_results:
-            run = load(name).run
-            _quick_results[name] = run(quick=True) if "quick" in inspect.signature(run).parameters else run()
+            script = load(name)
+            trains = hasattr(script, "SETTINGS")
+            _quick_results[name] = script.run(quick=True) if trains else script.run()
         return _quick_results[name]
 
     return get

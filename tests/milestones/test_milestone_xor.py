@@ -1,11 +1,11 @@
-"""Milestone 02 (1969): one layer cannot learn XOR; a hidden layer, trained the same way, can."""
+"""Milestone 02 (1969): one layer cannot learn XOR; a hidden layer, trained the same
+way, can."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
+from milestone_checks import assert_goals
 
 from milestones import load
 
@@ -16,18 +16,15 @@ solved = load("02_1969_xor/02_xor_solved")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_single_layer_never_solves_xor(seed):
     result = crisis.run(seed=seed)
-    assert result["train_accuracy"] <= 0.75
-    assert result["test_accuracy"] <= 0.75
+    assert_goals(crisis, result)  # at most 3 corners of 4, the loss stuck at ln 2
     assert max(result["history"]["accuracy"]) <= 0.75  # not in any epoch either
-    assert abs(result["loss"] - math.log(2)) < 0.02  # stuck at "every output is one half"
 
 
 def test_a_hidden_layer_solves_xor():
     result = solved.run()
     loss = result["history"]["loss"]
     assert loss[-1] < loss[0] / 2
-    assert result["train_accuracy"] == 1.0
-    assert result["test_accuracy"] == 1.0
+    assert_goals(solved, result)
 
 
 def test_gradients_reach_every_layer():
@@ -40,7 +37,8 @@ def test_gradients_reach_every_layer():
 
 
 def test_the_comparison_is_fair():
-    """Same data, optimizer, batch size and number of updates: only the hidden layer differs."""
+    """Same data, optimizer, batch size and number of updates: only the hidden layer
+    differs."""
     one, two = crisis.run(), solved.run()
     for key in ("optimizer", "batch_size", "epochs", "updates", "data", "test_data"):
         assert one[key] == two[key], key

@@ -1,0 +1,111 @@
+"""The command line every milestone script shares: options from `run`'s signature,
+the run, and its results table; problems end in one clear message, never a
+traceback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+from rich.console import Console
+
+import tinytorch as tt
+from tinytorch.datasets import DatasetError
+from tinytorch.nn import Module
+
+from .images import write_png
+from .results import Expected, Goal, results_table
+from .training import Settings
+
+
+def _positive(kind: type) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        value = kind(text)
+        if not value > 0 or (kind is float and not np.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    print(f"{Path(sys.argv[0]).name}: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _parser(
+    doc: str, settings: Settings | None, weights: bool
+) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc.strip().split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the weights, data and shuffling (default 0)")
+    parser.add_argument("--quiet", action="store_true", help="print only the results")
+    parser.add_argument("--quick", action="store_true",
+                        help="a fast smoke run: fewer epochs (if the script trains)")
+    if settings is not None:
+        parser.add_argument("--epochs", type=_positive(int),
+                            help=f"default {settings.epochs}")
+        parser.add_argument("--lr", type=_positive(float),
+                            help=f"learning rate (default {settings.lr:g})")
+        parser.add_argument("--batch-size", type=_positive(int),
+                            help=f"default {settings.batch_size}")
+    if weights:
+        parser.add_argument("--save-weights", metavar="FILE.png", type=Path,
+                            help="save the first layer's weights as a PNG")
+    return parser
+
+
+def main(
+    run: Callable[..., dict[str, Any]],
+    expected: Expected,
+    goals: tuple[Goal, ...] = (),
+    settings: Settings | None = None,
+    weight_image: Callable[[Module], np.ndarray] | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    """Parse the options (those of `settings`, for a script that trains), run, print
+    the results table (and save the weights).
+
+    A diverging run or missing data ends with a one-paragraph message and exit code
+    1, without the numpy overflow warnings that led there; output piped into a
+    program that stops reading (`| head`) ends quietly.
+    """
+    doc = sys.modules[run.__module__].__doc__ or ""
+    args = _parser(doc, settings, weight_image is not None).parse_args(argv)
+    chosen = {k: v for k, v in vars(args).items() if v is not None}
+    chosen.pop("save_weights", None)
+    if settings is None:
+        chosen.pop("quick")  # nothing to shorten
+    try:
+        with warnings.catch_warnings(record=True) as caught:  # held back until done
+            try:
+                result = run(**chosen)
+            except tt.TrainingDiverged as err:
+                _fail(f"training diverged: {err}.")
+            except DatasetError as err:
+                _fail(f"the data could not be loaded. {err}")
+            except KeyboardInterrupt:
+                _fail("interrupted.", code=130)
+        for warning in caught:  # a run that finished shows every warning it raised
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+        Console().print(results_table(result, expected, goals))
+        if weight_image is not None and args.save_weights is not None:
+            try:
+                write_png(args.save_weights, weight_image(result["model"]))
+            except OSError as err:
+                _fail(f"cannot write {args.save_weights}: {err.strerror or err}.")
+            print(f"saved the first layer's weights to {args.save_weights}")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped reading: nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush cannot fail again
+        raise SystemExit(0) from None

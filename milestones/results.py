@@ -1,0 +1,136 @@
+"""What every milestone run returns, the project's goals for it, and the table the
+command line prints next to the course's expectations."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+
+import tinytorch as tt
+from tinytorch.data import DataLoader
+from tinytorch.nn import Module
+from tinytorch.optim import Optimizer
+
+EVAL_BATCH = 1000
+Expected = dict[
+    str, tuple[float, float, str]
+]  # metric -> (low, high, the course's words)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The project's own bar for one metric of a run; the one place it is written.
+
+    The tests assert it, the chapters and the READMEs show it. `quick` goals apply
+    to a --quick run, the others to a full one.
+    """
+
+    metric: str
+    low: float = -math.inf
+    high: float = math.inf
+    quick: bool = False
+
+    def met(self, result: dict[str, Any]) -> bool:
+        """Whether the run's value for the metric is within the bar."""
+        return self.low <= result[self.metric] <= self.high
+
+    def __str__(self) -> str:
+        def shown(value: float) -> str:
+            return f"{value:.1%}" if "accuracy" in self.metric else f"{value:.3g}"
+
+        if self.low == self.high:
+            bar = f"= {shown(self.low)}"
+        elif math.isinf(self.high):
+            bar = f"≥ {shown(self.low)}"
+        elif math.isinf(self.low):
+            bar = f"≤ {shown(self.high)}"
+        else:
+            bar = f"{shown(self.low)} to {shown(self.high)}"
+        run = " (a quick run)" if self.quick else ""
+        return f"{self.metric.replace('_', ' ')} {bar}{run}"
+
+
+def results(
+    name: str,
+    model: Module,
+    optimizer: Optimizer | None,
+    history: tt.History,
+    train: DataLoader,
+    test: DataLoader,
+    **facts: Any,
+) -> dict[str, Any]:
+    """The metrics every milestone returns, under the same keys, so that the book and
+    the tests can compare runs.
+
+    `train_accuracy` and `test_accuracy` measure the final model on all of its data
+    (`history["accuracy"]` is the running accuracy during each epoch, while the
+    weights still moved). `facts` adds the run's settings: seed, quick, data, ...
+    """
+    return {
+        "name": name,
+        "epochs": len(history.loss),
+        "batch_size": train.batch_size if optimizer else None,
+        "steps_per_epoch": len(train) if optimizer else 0,
+        "optimizer": repr(optimizer) if optimizer else "none (not trained)",
+        "history": {
+            "loss": history.loss,
+            "accuracy": history.accuracy,
+            "test_accuracy": history.test_accuracy,
+            "seconds": history.seconds,
+        },
+        "loss": history.loss[-1] if history.loss else None,
+        "train_accuracy": tt.evaluate(model, DataLoader(train.dataset, EVAL_BATCH)),
+        "test_accuracy": tt.evaluate(model, test),
+        "params": sum(p.data.size for p in model.parameters()),
+        "seconds": sum(history.seconds),
+        "updates": history.updates,
+        "model": model,
+        **facts,
+    }
+
+
+def verdict(value: float, expected: tuple[float, float, str]) -> str:
+    """Where a measured value falls against the course's range: within, above, below."""
+    low, high, _ = expected
+    return "within" if low <= value <= high else "above" if value > high else "below"
+
+
+def _formatted(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2%}" if key.endswith("accuracy") else f"{value:.4f}"
+
+
+def results_table(
+    result: dict[str, Any], expected: Expected, goals: tuple[Goal, ...] = ()
+) -> Table:
+    """The run's results next to what the course expects and the project's goals."""
+    table = Table(title=result["name"], caption=f"tested on {result['test_data']}")
+    for column in ("", "measured", "course expects", ""):
+        table.add_column(column)
+    for key, bar in expected.items():
+        value = result[key]
+        table.add_row(
+            key.replace("_", " "), _formatted(key, value), bar[2], verdict(value, bar)
+        )
+    for key in ("test_accuracy", "train_accuracy", "loss"):
+        if key not in expected:
+            table.add_row(key.replace("_", " "), _formatted(key, result[key]))
+    for goal in goals:
+        if goal.quick == result["quick"]:
+            state = "met" if goal.met(result) else "NOT MET"
+            table.add_row("project goal", str(goal), "", state)
+    if result["updates"]:
+        epochs, steps = result["epochs"], result["steps_per_epoch"]
+        updates = f"{epochs} epochs × {steps} = {result['updates']}"
+        table.add_row("gradient updates", updates)
+        table.add_row(
+            "optimizer", f"{result['optimizer']}, batch {result['batch_size']}"
+        )
+        table.add_row("training time", f"{result['seconds']:.2f} s")
+    table.add_row("parameters", f"{result['params']:,}")
+    table.add_row("seed", str(result["seed"]))
+    return table

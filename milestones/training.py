@@ -1,0 +1,161 @@
+"""The one training skeleton every milestone script shares, and its live display.
+
+A script names its model, its data, its loss, its optimizer and its default
+Settings, and `trainer` makes its `run`: seeded weights, shuffled batches,
+`tinytorch.fit` with a live progress bar on a terminal (one plain line per epoch when
+piped), and the metrics of `results.results`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+import tinytorch as tt
+from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.nn import Module
+from tinytorch.optim import Optimizer
+
+from .results import EVAL_BATCH, results
+from .splits import Splits
+
+Callback = Callable[[tt.Progress], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A script's training settings: its defaults, which the command line and the
+    book override by name (a misspelt name is an error)."""
+
+    epochs: int
+    batch_size: int
+    lr: float
+    quick_epochs: int  # the cap for a --quick smoke run
+    seed: int = 0
+
+
+def trainer(
+    name: str,
+    model: Callable[[], Module],
+    data: Callable[[int], Splits],
+    loss_fn: Callable[[tt.Tensor, tt.Tensor], tt.Tensor],
+    optimizer: Callable[..., Optimizer],
+    defaults: Settings,
+) -> Callable[..., dict[str, Any]]:
+    """A script's `run`: it seeds, builds `model()`, trains it on `data(seed)` with
+    `optimizer(params, lr=)` and returns the metrics of `results.results`."""
+
+    def run(quick: bool = False, quiet: bool = True, callback: Callback | None = None,
+            **overrides: Any) -> dict[str, Any]:
+        settings = replace(defaults, **overrides)  # a misspelt name is a TypeError
+        epochs = settings.epochs if not quick else min(settings.epochs,
+                                                        settings.quick_epochs)
+        tt.manual_seed(settings.seed)
+        net = model()
+        initial = net.state_dict()
+        splits = data(settings.seed)
+        train_set = TensorDataset(splits.x_train, splits.y_train)
+        train_loader = DataLoader(train_set, settings.batch_size, shuffle=True,
+                                  seed=settings.seed)
+        test_set = TensorDataset(splits.x_test, splits.y_test)
+        test_loader = DataLoader(test_set, EVAL_BATCH)
+        steps = optimizer(net.parameters(), lr=settings.lr)
+        with training_display(quiet, callback) as show:
+            history = tt.fit(net, train_loader, loss_fn, steps, epochs, test_loader,
+                             show)
+        return results(name, net, steps, history, train_loader, test_loader,
+                       seed=settings.seed, quick=quick, initial_state=initial,
+                       data=splits.about, test_data=splits.test_about)
+
+    run.__module__ = model.__module__  # the script's, whose docstring the CLI shows
+    run.__doc__ = (f"Train {name!r} and return its metrics. Keyword settings replace "
+                   f"the defaults {defaults}; quick caps the epochs, quiet hides the "
+                   f"progress, callback sees every step.")
+    return run
+
+
+class _Display:
+    """A callback for `fit`: a live rich bar on a terminal, else a line per epoch."""
+
+    def __init__(self, callback: Callback | None, bar: Progress | None) -> None:
+        self.callback, self.bar = callback, bar
+        self.task: Any = None
+        self.history: tt.History | None = None
+        self.epochs = self.shown = 0
+
+    def __call__(self, progress: tt.Progress) -> None:
+        if self.callback is not None:
+            self.callback(progress)
+        self.history, self.epochs = progress.history, progress.epochs
+        self.show_finished_epochs()  # an epoch ends when the next one starts
+        if self.bar is None:
+            return
+        done = len(self.history.loss)
+        fields = {
+            "epoch": f"{progress.epoch}/{progress.epochs}",
+            "step": f"{progress.step}/{progress.steps}",
+            "loss": progress.loss,
+            "accuracy": f"(after epoch {done}: {self.accuracy(done - 1)})"
+            if done
+            else "",
+        }
+        completed = (progress.epoch - 1) * progress.steps + progress.step
+        if self.task is None:
+            total = progress.epochs * progress.steps
+            self.task = self.bar.add_task("training", total=total, **fields)
+        self.bar.update(self.task, completed=completed, **fields)
+
+    def accuracy(self, i: int) -> str:
+        history = self.history
+        test = ""
+        if i < len(history.test_accuracy):
+            test = f"  test {history.test_accuracy[i]:.2%}"
+        return f"accuracy {history.accuracy[i]:.2%}{test}"
+
+    def show_finished_epochs(self) -> None:
+        history = self.history
+        while history is not None and self.shown < len(history.loss):
+            i = self.shown
+            line = f"epoch {i + 1}/{self.epochs}  loss {history.loss[i]:.4f}  "
+            line += f"{self.accuracy(i)}  {history.seconds[i]:.2f} s"
+            if self.bar is not None:
+                self.bar.console.print(line, highlight=False)
+            else:
+                print(line, flush=True)
+            self.shown += 1
+
+
+@contextlib.contextmanager
+def training_display(
+    quiet: bool, callback: Callback | None = None
+) -> Iterator[Callback | None]:
+    """The callback to give `fit`: it calls `callback` (if any) and shows progress
+    unless `quiet`: a live bar on a terminal, one line per epoch when piped."""
+    if quiet:
+        yield callback
+        return
+    if not sys.stdout.isatty():
+        display = _Display(callback, None)
+        yield display
+        display.show_finished_epochs()
+        return
+    columns = (
+        TextColumn("epoch {task.fields[epoch]}"),
+        BarColumn(),
+        TextColumn(
+            "step {task.fields[step]}  loss {task.fields[loss]:.4f}  "
+            "{task.fields[accuracy]}"
+        ),
+        TimeElapsedColumn(),
+    )
+    # transient: the epoch lines stay, the bar goes
+    with Progress(*columns, console=Console(), transient=True) as bar:
+        display = _Display(callback, bar)
+        yield display
+        display.show_finished_epochs()
