@@ -29,13 +29,12 @@ PAGES = [
     "book/progression",
 ]
 
-# The MNIST chapter publishes its test accuracy (a fraction) under this name; the course expects a quick run
-# above 95% (its full 5-epoch run reaches 97.5% or more).
+# The MNIST chapter publishes its test accuracy (a fraction) under this name; the script's own goal for a
+# full run (GOALS in milestones/03_1986_mlp/02_rumelhart_mnist.py) is the bar the page must show.
 MNIST_PAGE = "book/milestones/03_mlp"
+MNIST_SCRIPT = "03_1986_mlp/02_rumelhart_mnist"
 MNIST_ACCURACY = "mnist_test_accuracy"
-MNIST_RANGE = (0.975, 1.0)  # the full 5-epoch run must reach 97.5 % (the course says 94-97 %)
 
-# A chapter still being written starts with this line; its chapter-specific checks skip until it is replaced.
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,26 @@ class Site:
 
 def build(output_root: Path, overrides: dict[str, str] | None = None) -> Site:
     """Build the book into ``output_root/_build`` the way ``make site`` does, with only ``overrides`` set."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OVERRIDE_PREFIX)} | (overrides or {})
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OVERRIDE_PREFIX)} | (
+        overrides or {}
+    )
     args = [str(JUPYTER_BOOK), "build", str(ROOT), "-W", "-n", "--keep-going"]
     if output_root != ROOT:
         args += ["--path-output", str(output_root)]
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        args,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     log = done.stdout + done.stderr
     if done.returncode != 0:
-        pytest.fail(f"the book did not build (exit {done.returncode}):\n{log[-6000:]}", pytrace=False)
+        pytest.fail(
+            f"the book did not build (exit {done.returncode}):\n{log[-6000:]}",
+            pytrace=False,
+        )
     html = output_root / "_build" / "html"
     return Site(
         root=output_root,
@@ -89,7 +100,9 @@ class _PastedText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._depth:
             self._depth += 1
-        elif tag == "span" and "pasted-text" in (dict(attrs).get("class") or "").split():
+        elif (
+            tag == "span" and "pasted-text" in (dict(attrs).get("class") or "").split()
+        ):
             self._depth = 1
             self.values.append("")
 
@@ -119,10 +132,16 @@ def glue_text_references(docname: str) -> list[tuple[str, str, str]]:
     source = (ROOT / f"{docname}.md").read_text(encoding="utf-8")
     references = []
     for match in GLUE_TEXT.finditer(source):
-        key, _, spec = match["content"].rpartition(":") if ":" in match["content"] else (match["content"], "", "s")
+        key, _, spec = (
+            match["content"].rpartition(":")
+            if ":" in match["content"]
+            else (match["content"], "", "s")
+        )
         doc = docname
         if "::" in key:
             path, key = key.split("::", 1)
-            doc = os.path.normpath(os.path.join(os.path.dirname(docname), os.path.splitext(path)[0]))
+            doc = os.path.normpath(
+                os.path.join(os.path.dirname(docname), os.path.splitext(path)[0])
+            )
         references.append((doc, key, spec))
     return references

@@ -49,7 +49,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server(site: Site) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site.html)))
+    httpd = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site.html))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
@@ -68,20 +70,35 @@ def browser() -> Iterator[object]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:  # Playwright gives the browser a fresh temporary profile
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    with (
+        sync_playwright() as playwright
+    ):  # Playwright gives the browser a fresh temporary profile
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS
+        )
         yield launched
         launched.close()
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_renders_offline_without_errors(browser: object, server: str, docname: str) -> None:
+def test_page_renders_offline_without_errors(
+    browser: object, server: str, docname: str
+) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
+    page.on(
+        "console",
+        lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} ({request.failure})"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda request: problems.append(f"failed: {request.url} ({request.failure})"),
+    )
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"),
+    )
 
     def only_local(route: object) -> None:
         if urlparse(route.request.url).hostname == "127.0.0.1":
@@ -99,17 +116,30 @@ def test_page_renders_offline_without_errors(browser: object, server: str, docna
                 timeout=20_000,
             )
             errors = page.locator(".mermaid svg[aria-roledescription='error']").count()
-            assert errors == 0, f"{errors} mermaid diagram(s) failed to parse on {docname}"
+            assert errors == 0, (
+                f"{errors} mermaid diagram(s) failed to parse on {docname}"
+            )
             assert "Syntax error" not in diagrams.all_inner_texts()
         if page.locator(".math").count():
-            page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=20_000)
+            page.wait_for_function(
+                "() => document.querySelectorAll('mjx-container').length > 0",
+                timeout=20_000,
+            )
         broken = page.evaluate(
             "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
         assert not broken, f"images that did not load on {docname}: {broken}"
         page.wait_for_load_state("networkidle")
+        scrolling = page.evaluate(
+            "() => [...document.querySelectorAll('div.highlight pre')]"
+            ".filter(p => p.scrollWidth > p.clientWidth + 1)"
+            ".map(p => p.textContent.split('\\n').find(l => l.length > 80) || p.textContent.slice(0, 80))"
+        )
+        assert not scrolling, f"code that scrolls sideways at 1280 px on {docname}: {scrolling}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{docname.replace('/', '__')}.png"), full_page=True)
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{docname.replace('/', '__')}.png"), full_page=True
+        )
         assert not problems, f"{docname}:\n" + "\n".join(problems)
     finally:
         page.close()

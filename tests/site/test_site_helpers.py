@@ -12,7 +12,8 @@ import milestones
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import tinytorch_book  # noqa: E402
-import tinytorch_site  # noqa: E402
+import tinytorch_book.publishing  # noqa: E402
+import tinytorch_site.results  # noqa: E402
 
 
 def write(path: Path, text: str) -> None:
@@ -26,40 +27,30 @@ def test_fingerprint_changes_with_library_milestones_helpers_and_settings(
     monkeypatch.delenv("TINYTORCH_BOOK_SEED", raising=False)
     write(tmp_path / "tinytorch" / "tensor.py", "A = 1\n")
     write(tmp_path / "milestones" / "03_1986_mlp" / "02_mnist.py", "B = 1\n")
-    write(tmp_path / "book" / "_ext" / "tinytorch_book.py", "C = 1\n")
-    base = tinytorch_site.fingerprint(tmp_path)
+    write(tmp_path / "book" / "_ext" / "tinytorch_book" / "publishing.py", "C = 1\n")
+    base = tinytorch_site.results.fingerprint(tmp_path)
 
-    write(tmp_path / "book" / "intro.md", "# A page\n")  # pages: the execution cache itself keys on their code
+    write(
+        tmp_path / "book" / "intro.md", "# A page\n"
+    )  # pages: the execution cache itself keys on their code
     write(tmp_path / "tinytorch" / "__pycache__" / "tensor.cpython-311.pyc", "bytecode")
-    assert tinytorch_site.fingerprint(tmp_path) == base
+    assert tinytorch_site.results.fingerprint(tmp_path) == base
 
-    for file in ("tinytorch/tensor.py", "milestones/03_1986_mlp/02_mnist.py", "book/_ext/tinytorch_book.py"):
+    for file in (
+        "tinytorch/tensor.py",
+        "milestones/03_1986_mlp/02_mnist.py",
+        "book/_ext/tinytorch_book/publishing.py",
+    ):
         original = (tmp_path / file).read_text()
         write(tmp_path / file, original + "# edited\n")
-        assert tinytorch_site.fingerprint(tmp_path) != base, f"editing {file} must invalidate the results"
+        assert tinytorch_site.results.fingerprint(tmp_path) != base, (
+            f"editing {file} must invalidate the results"
+        )
         write(tmp_path / file, original)
-    assert tinytorch_site.fingerprint(tmp_path) == base
+    assert tinytorch_site.results.fingerprint(tmp_path) == base
 
     monkeypatch.setenv("TINYTORCH_BOOK_SEED", "3")
-    assert tinytorch_site.fingerprint(tmp_path) != base
-
-
-def test_run_settings_apply_overrides_by_type(monkeypatch: pytest.MonkeyPatch) -> None:
-    published = {}
-    monkeypatch.setattr(tinytorch_book, "publish", lambda name, value: published.__setitem__(name, value))
-    monkeypatch.setenv("TINYTORCH_BOOK_EPOCHS", "2")
-    monkeypatch.setenv("TINYTORCH_BOOK_LR", "0.5")
-    monkeypatch.setenv("TINYTORCH_BOOK_SHUFFLE", "false")
-    monkeypatch.delenv("TINYTORCH_BOOK_SEED", raising=False)
-    settings = tinytorch_book.run_settings("mnist", epochs=5, seed=0, lr=0.1, shuffle=True)
-    assert settings == {"epochs": 2, "seed": 0, "lr": 0.5, "shuffle": False}
-    assert published == {"mnist_epochs": 2, "mnist_seed": 0, "mnist_lr": 0.5, "mnist_shuffle": False}
-
-
-def test_a_bad_override_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TINYTORCH_BOOK_EPOCHS", "five")
-    with pytest.raises(ValueError, match="TINYTORCH_BOOK_EPOCHS='five' is not a valid int"):
-        tinytorch_book.run_settings("mnist", epochs=5)
+    assert tinytorch_site.results.fingerprint(tmp_path) != base
 
 
 @pytest.mark.parametrize(
@@ -70,34 +61,53 @@ def test_a_bad_override_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> N
         (object(), TypeError, "not plain data"),
     ],
 )
-def test_publish_refuses_what_the_page_could_not_show_faithfully(value: object, error: type, message: str) -> None:
+def test_publish_refuses_what_the_page_could_not_show_faithfully(
+    value: object, error: type, message: str
+) -> None:
     with pytest.raises(error, match=message):
         tinytorch_book.publish("loss", value)
 
 
 def test_publish_turns_numpy_values_into_plain_data() -> None:
     np = pytest.importorskip("numpy")
-    assert tinytorch_book._plain(np.float32(0.5), "x") == 0.5
-    assert tinytorch_book._plain({"acc": np.array([0.25, 0.5])}, "x") == {"acc": [0.25, 0.5]}
+    assert tinytorch_book.publishing._plain(np.float32(0.5), "x") == 0.5
+    assert tinytorch_book.publishing._plain({"acc": np.array([0.25, 0.5])}, "x") == {
+        "acc": [0.25, 0.5]
+    }
 
 
-def test_load_imports_a_milestone_script_once_by_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path / "09_2099_future" / "01_demo.py", "import itertools\nCOUNTER = itertools.count()\n")
+def test_load_imports_a_milestone_script_once_by_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        tmp_path / "09_2099_future" / "01_demo.py",
+        "import itertools\nCOUNTER = itertools.count()\n",
+    )
     monkeypatch.setattr(milestones, "ROOT", tmp_path)
     module = milestones.load("09_2099_future/01_demo")
     try:
         assert module.__name__ == "milestones.09_2099_future.01_demo"
         assert milestones.load("09_2099_future/01_demo.py") is module
-        assert next(module.COUNTER) == 0 and next(milestones.load("09_2099_future/01_demo").COUNTER) == 1
+        assert (
+            next(module.COUNTER) == 0
+            and next(milestones.load("09_2099_future/01_demo").COUNTER) == 1
+        )
     finally:
         sys.modules.pop(module.__name__, None)
 
 
-def test_load_explains_what_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_explains_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path / "01_1957_perceptron" / "01_rosenblatt_forward.py", "")
-    write(tmp_path / "02_1969_xor" / "01_broken.py", "raise RuntimeError('half-written')\n")
+    write(
+        tmp_path / "02_1969_xor" / "01_broken.py",
+        "raise RuntimeError('half-written')\n",
+    )
     monkeypatch.setattr(milestones, "ROOT", tmp_path)
-    with pytest.raises(FileNotFoundError, match="01_1957_perceptron/01_rosenblatt_forward"):
+    with pytest.raises(
+        FileNotFoundError, match="01_1957_perceptron/01_rosenblatt_forward"
+    ):
         milestones.load("01_1957_perceptron/99_missing")
     with pytest.raises(ValueError, match="must be '<folder>/<script>'"):
         milestones.load("01_rosenblatt_forward")

@@ -1,18 +1,5 @@
-"""What a chapter needs to publish results: its run settings, and ``publish`` for every figure it shows.
-
-A chapter publishes each result once; the page shows it with ``{glue:text}`name:format``` and the build's
-``manifest.json`` records the same glued value (book/_ext/tinytorch_site.py reads it back), so the page and
-the manifest cannot disagree::
-
-    from milestones import load
-    from tinytorch_book import publish, run_settings
-
-    settings = run_settings("mnist", epochs=5, seed=0)      # TINYTORCH_BOOK_EPOCHS=1 overrides epochs
-    result = load("03_1986_mlp/02_rumelhart_mnist").run(**settings, quiet=True)
-    publish("mnist_test_accuracy", result["test_accuracy"])
-
-The build puts this folder on the kernels' PYTHONPATH, so chapters import it from any folder.
-"""
+"""Run settings that a build may override, and `publish`, which glues a value for
+the page and the manifest alike."""
 
 from __future__ import annotations
 
@@ -21,6 +8,7 @@ import math
 import os
 import platform
 from ast import literal_eval
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -30,41 +18,77 @@ from myst_nb import glue
 OVERRIDE_PREFIX = "TINYTORCH_BOOK_"
 ENVIRONMENT_KEY = "tinytorch_book_environment"
 
+
+@dataclass(frozen=True)
+class Setting:
+    """A run setting a build may override with TINYTORCH_BOOK_<NAME>."""
+
+    kind: type
+    low: int | None
+    about: str
+
+
+SETTINGS = {
+    "epochs": Setting(int, 1, "the number of epochs of every training run"),
+    "seed": Setting(int, None, "the seed of every run"),
+}
+
 _environment_recorded = False
 
 
-def run_settings(name: str, **defaults: int | float | str | bool) -> dict[str, Any]:
-    """The settings of this page's run ``name``: ``defaults``, each overridden by ``TINYTORCH_BOOK_<KEY>`` if set.
+def check_overrides() -> dict[str, Any]:
+    """Every TINYTORCH_BOOK_* variable set, parsed; a ValueError names a misspelt
+    variable or a bad value, and what is allowed."""
+    parsed = {}
+    for variable, raw in overrides().items():
+        name = variable.removeprefix(OVERRIDE_PREFIX).lower()
+        if name not in SETTINGS:
+            known = ", ".join(OVERRIDE_PREFIX + k.upper() for k in SETTINGS)
+            raise ValueError(f"{variable} is not a setting of this book; the settings "
+                             f"are {known} (unset {variable})")
+        parsed[name] = _parse(variable, raw, SETTINGS[name])
+    return parsed
 
-    Each setting is published as ``<name>_<key>`` (e.g. ``mnist_epochs``): the page shows it with a glue role
-    rather than typing it, and the manifest says how every figure was obtained.
+
+def run_settings(name: str, **defaults: Any) -> dict[str, Any]:
+    """The settings of this page's run ``name``: ``defaults``, each overridden by
+    ``TINYTORCH_BOOK_<KEY>`` if set.
+
+    Each setting is published as ``<name>_<key>`` (e.g. ``mnist_epochs``): the page
+    shows it with a glue role rather than typing it, and the manifest says how every
+    figure was obtained.
     """
-    settings: dict[str, Any] = {}
-    for key, default in defaults.items():
-        variable = OVERRIDE_PREFIX + key.upper()
-        raw = os.environ.get(variable)
-        settings[key] = default if raw is None else _parse_override(variable, raw, default)
-        publish(f"{name}_{key}", settings[key])
-    return settings
+    unknown = sorted(defaults.keys() - SETTINGS.keys())
+    if unknown:
+        raise ValueError(f"run_settings({name!r}): {unknown} are not book settings "
+                         f"({sorted(SETTINGS)})")
+    chosen = defaults | {k: v for k, v in check_overrides().items() if k in defaults}
+    for key, value in chosen.items():
+        publish(f"{name}_{key}", value)
+    return chosen
 
 
 def publish(name: str, value: Any) -> None:
     """Glue ``value`` as ``name``: the page shows it, the manifest records it.
 
-    Only plain data is accepted (numbers, strings, booleans and lists, tuples or dicts of them; numpy scalars
-    and arrays are converted), because the page and the manifest both read back the glued text.
+    Only plain data is accepted (numbers, strings, booleans and lists, tuples or
+    dicts of them; numpy scalars and arrays are converted), because the page and the
+    manifest both read back the glued text.
     """
     plain = _plain(value, name)
     text = format_display_data(plain)[0]["text/plain"]
     if literal_eval(text) != plain:
-        raise ValueError(f"publish({name!r}): the glued text {text!r} does not read back as the value")
+        raise ValueError(f"publish({name!r}): the glued text {text!r} does not read "
+                         f"back as the value")
     _record_environment()
     glue(name, plain, display=False)
 
 
 def overrides() -> dict[str, str]:
-    """The ``TINYTORCH_BOOK_*`` variables in effect: they change runs, so they key the results too."""
-    return {k: v for k, v in sorted(os.environ.items()) if k.startswith(OVERRIDE_PREFIX)}
+    """The ``TINYTORCH_BOOK_*`` variables in effect: they change runs, so they key
+    the results too."""
+    chosen = sorted(os.environ.items())
+    return {k: v for k, v in chosen if k.startswith(OVERRIDE_PREFIX)}
 
 
 def cpu_model() -> str:
@@ -80,61 +104,60 @@ def cpu_model() -> str:
 
 
 def _record_environment() -> None:
-    """Publish, once per page, where and when its figures were computed (cached pages keep their record)."""
+    """Publish, once per page, where and when its figures were computed (cached
+    pages keep their record)."""
     global _environment_recorded
     if _environment_recorded:
         return
     _environment_recorded = True
     import numpy
 
+    import tinytorch
+
     glue(
         ENVIRONMENT_KEY,
         {
-            "executed_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "executed_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                timespec="seconds"),
             "python": platform.python_version(),
             "numpy": numpy.__version__,
-            "tinytorch": _version("tinytorch"),
+            "tinytorch": metadata.version("tinytorch"),
             "cpu": cpu_model(),
             "cpu_count": os.cpu_count(),
-            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+            "blas_threads": tinytorch.get_num_threads(),
             "overrides": overrides(),
         },
         display=False,
     )
 
 
-def _version(package: str) -> str | None:
+def _parse(variable: str, raw: str, setting: Setting) -> Any:
+    allowed = "an integer" + ("" if setting.low is None else f" >= {setting.low}")
     try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _parse_override(variable: str, raw: str, default: int | float | str | bool) -> int | float | str | bool:
-    try:
-        if isinstance(default, bool):
-            if raw.lower() not in ("0", "1", "true", "false"):
-                raise ValueError
-            return raw.lower() in ("1", "true")
-        return type(default)(raw)
+        value = setting.kind(raw)
     except ValueError:
-        raise ValueError(
-            f"{variable}={raw!r} is not a valid {type(default).__name__}: unset it or give a value like {default!r}"
-        ) from None
+        value = None
+    if value is None or (setting.low is not None and value < setting.low):
+        raise ValueError(f"{variable}={raw!r} is not valid: {setting.about} must be "
+                         f"{allowed}; unset it or give a value like "
+                         f"{variable}={setting.low or 1}")
+    return value
 
 
 def _plain(value: Any, name: str) -> Any:
     """``value`` as plain Python data, refusing what the glued text could not carry."""
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
         value = value.tolist()  # numpy scalars and arrays
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"publish({name!r}): the value is {value}; a run that diverged must not be published")
+            raise ValueError(f"publish({name!r}): the value is {value}; a run that "
+                             f"diverged must not be published")
         return value
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return type(value)(_plain(item, name) for item in value)
     if isinstance(value, dict):
         return {str(key): _plain(item, name) for key, item in value.items()}
-    raise TypeError(f"publish({name!r}): {type(value).__name__} is not plain data (numbers, strings, lists, dicts)")
+    raise TypeError(f"publish({name!r}): {type(value).__name__} is not plain data "
+                    f"(numbers, strings, lists, dicts)")
