@@ -164,3 +164,11 @@ def test_harness_reports_ratios_and_skips_missing_torch(bench, tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == [
         "results.json"
     ]  # no temp file left behind
+
+
+@pytest.mark.parametrize("option", ["--rounds", "--epochs", "--threads"])
+def test_bad_counts_are_refused_by_the_parser(bench, option: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit:
+        bench.parse_args([option, "0"])
+    assert exit.value.code == 2
+    assert f"{option}: must be at least 1, got 0" in capsys.readouterr().err

@@ -197,6 +197,9 @@ class Tensor:
         return (self._float_for() * float(np.log(base))).exp()
 
     def __neg__(self) -> Tensor:
+        if self.dtype == np.bool_:
+            raise TypeError("negation of a boolean tensor is not supported (as in "
+                            "PyTorch); use ~ on its numpy values, or 1 - t")
         return self * -1
 
     def __sub__(self, other: Any) -> Tensor:
@@ -244,10 +247,15 @@ class Tensor:
                 f"weight update), or compute a new tensor instead"
             )
         args = tuple(a._data if isinstance(a, Tensor) else a for a in args)
-        if fn is operator.setitem:
-            self._data[args[0]] = args[1]
-        else:
-            fn(self._data, args[0], out=self._data, casting="same_kind")
+        try:
+            if fn is operator.setitem:
+                self._data[args[0]] = args[1]
+            else:
+                fn(self._data, args[0], out=self._data, casting="same_kind")
+        except (TypeError, ValueError) as err:  # numpy's casting and shape refusals
+            raise TypeError(f"{what}: cannot store the result in this {self.dtype} "
+                            f"tensor of shape {self.shape} ({err}); compute a new "
+                            f"tensor instead") from None
         self._version += 1
         return self
 
@@ -313,12 +321,14 @@ class Tensor:
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along `axis`, shifted by the max: it never overflows."""
+        axis = check_axes("softmax", axis, self.ndim)
         shift = self.max(axis=axis, keepdims=True).detach()  # cancels: no gradient
         e = (self - shift).exp()
         return e / e.sum(axis=axis, keepdims=True)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """log(softmax(x)), computed stably as z - log(sum(exp(z))), z = x - max(x)."""
+        axis = check_axes("log_softmax", axis, self.ndim)
         z = self - self.max(axis=axis, keepdims=True).detach()
         return z - z.exp().sum(axis=axis, keepdims=True).log()
 

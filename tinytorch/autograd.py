@@ -84,7 +84,14 @@ class Function:
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         """Run forward; record the node only in grad mode and if an input needs grad."""
         ctx = cls()
-        data = ctx.forward(*[t._data for t in inputs], **params)
+        try:
+            arrays = [t._data for t in inputs]
+        except AttributeError:
+            kinds = ", ".join(type(t).__name__ for t in inputs)
+            problem = (f"{cls.__name__}: its inputs must be tensors, got ({kinds}); "
+                       f"wrap arrays with tinytorch.tensor(...)")
+            raise TypeError(problem) from None
+        data = ctx.forward(*arrays, **params)
         if type(data) is not np.ndarray:  # numpy gives scalars for 0-d results
             data = np.asarray(data)
         if enabled:

@@ -61,10 +61,12 @@ def check_sizes(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def check_int(owner: str, name: str, value: Any, low: int = 1) -> None:
-    """Refuse a count that is not a whole number >= `low` (2.5, "4", True, -1)."""
-    if not _is_int(value) or value < low:
-        raise ValueError(f"{owner}: {name} must be an integer >= {low}, got {value!r}")
+def check_int(owner: str, name: str, value: Any, low: int | None = 1) -> None:
+    """Refuse what is not a whole number >= `low` (2.5, "4", True, -1); with
+    low=None any integer will do (a seed)."""
+    if not _is_int(value) or (low is not None and value < low):
+        bound = "" if low is None else f" >= {low}"
+        raise ValueError(f"{owner}: {name} must be an integer{bound}, got {value!r}")
 
 
 def check_number(

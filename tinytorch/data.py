@@ -84,7 +84,7 @@ class DataLoader:
                     f"DataLoader: {name} must be True or False, got {flag!r}"
                 )
         if seed is not None:
-            check_int("DataLoader", "seed", seed, low=-(2**63))
+            check_int("DataLoader", "seed", seed, low=None)
         self.dataset, self.batch_size = dataset, batch_size
         self.shuffle, self.drop_last = shuffle, drop_last
         self._rng = None if seed is None else np.random.default_rng(seed % 2**64)

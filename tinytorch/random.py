@@ -16,7 +16,7 @@ _rng = np.random.default_rng(0)
 def manual_seed(seed: int) -> None:
     """Seed tinytorch's generator; as in PyTorch, negative seeds count modulo 2**64."""
     global _rng
-    check_int("manual_seed", "seed", seed, low=-(2**63))
+    check_int("manual_seed", "seed", seed, low=None)
     _rng = np.random.default_rng(int(seed) % 2**64)
 
 

@@ -152,6 +152,12 @@ def fit(
     """Train for `epochs` epochs, evaluating on `test_loader` after each; only
     training time counts in `seconds`."""
     check_int("fit", "epochs", epochs)
+    if not callable(loss_fn):
+        raise TypeError(f"fit: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), "
+                        f"got {type(loss_fn).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an Optimizer (e.g. optim.SGD(...)), "
+                        f"got {type(optimizer).__name__}")
     history = History()
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()

@@ -36,7 +36,6 @@ MNIST_SCRIPT = "03_1986_mlp/02_rumelhart_mnist"
 MNIST_ACCURACY = "mnist_test_accuracy"
 
 
-
 @dataclass(frozen=True)
 class Site:
     """A finished build, as it was when it finished (a later build into the same folder does not change it)."""
@@ -54,28 +53,46 @@ class Site:
         return self.pages[docname]
 
 
-def build(output_root: Path, overrides: dict[str, str] | None = None) -> Site:
-    """Build the book into ``output_root/_build`` the way ``make site`` does, with only ``overrides`` set."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OVERRIDE_PREFIX)} | (
-        overrides or {}
-    )
-    args = [str(JUPYTER_BOOK), "build", str(ROOT), "-W", "-n", "--keep-going"]
-    if output_root != ROOT:
-        args += ["--path-output", str(output_root)]
-    done = subprocess.run(
-        args,
-        cwd=ROOT,
-        env=env,
+def build_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with only ``overrides`` among the book's settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(OVERRIDE_PREFIX)}
+    return clean | (overrides or {})
+
+
+def build_args(output_root: Path, source: Path = ROOT) -> list[str]:
+    """The command ``make site`` runs, writing into ``output_root/_build``."""
+    args = [str(JUPYTER_BOOK), "build", str(source), "-W", "-n", "--keep-going"]
+    return args + ([] if output_root == source else ["--path-output", str(output_root)])
+
+
+def run_build(
+    output_root: Path, overrides: dict[str, str] | None = None, source: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Build and return the finished process, whatever its exit code."""
+    return subprocess.run(
+        build_args(output_root, source),
+        cwd=source,
+        env=build_env(overrides),
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
     )
+
+
+def build(output_root: Path, overrides: dict[str, str] | None = None) -> Site:
+    """Build the book into ``output_root/_build`` the way ``make site`` does, with only ``overrides`` set."""
+    done = run_build(output_root, overrides)
     log = done.stdout + done.stderr
     if done.returncode != 0:
         pytest.fail(
             f"the book did not build (exit {done.returncode}):\n{log[-6000:]}",
             pytrace=False,
         )
+    return read_site(output_root, log)
+
+
+def read_site(output_root: Path, log: str = "") -> Site:
+    """What a finished build in ``output_root/_build`` shows."""
     html = output_root / "_build" / "html"
     return Site(
         root=output_root,
@@ -87,6 +104,25 @@ def build(output_root: Path, overrides: dict[str, str] | None = None) -> Site:
             if (html / f"{page}.html").is_file()
         },
     )
+
+
+def pages_disagreeing_with_the_manifest(site: Site) -> list[str]:
+    """Every ``{glue:text}`` a page shows that is not the manifest's value, formatted."""
+    from myst_nb.core.variables import format_plain_text
+
+    manifest = site.manifest["pages"]
+    wrong = []
+    for docname in PAGES:
+        on_page = pasted_text(site.page(docname))
+        for doc, key, spec in glue_text_references(docname):
+            figures = manifest.get(doc, {}).get("figures", {})
+            if key not in figures:
+                wrong.append(f"{docname}: {key!r} is not in the manifest")
+                continue
+            expected = format_plain_text(repr(figures[key]), spec)
+            if expected not in on_page:
+                wrong.append(f"{docname} does not show {expected!r} for {key!r}")
+    return wrong
 
 
 class _PastedText(HTMLParser):

@@ -135,7 +135,9 @@ def test_page_renders_offline_without_errors(
             ".filter(p => p.scrollWidth > p.clientWidth + 1)"
             ".map(p => p.textContent.split('\\n').find(l => l.length > 80) || p.textContent.slice(0, 80))"
         )
-        assert not scrolling, f"code that scrolls sideways at 1280 px on {docname}: {scrolling}"
+        assert not scrolling, (
+            f"code that scrolls sideways at 1280 px on {docname}: {scrolling}"
+        )
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(
             path=str(SCREENSHOTS / f"{docname.replace('/', '__')}.png"), full_page=True

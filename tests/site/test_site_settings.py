@@ -34,15 +34,35 @@ def test_run_settings_take_overrides_and_publish_them(
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("TINYTORCH_BOOK_EPOCHS", "five", r"TINYTORCH_BOOK_EPOCHS='five' is not valid: .* must be an integer >= 1"),
-        ("TINYTORCH_BOOK_EPOCHS", "0", r"TINYTORCH_BOOK_EPOCHS='0' is not valid: .* an integer >= 1"),
+        (
+            "TINYTORCH_BOOK_EPOCHS",
+            "five",
+            r"TINYTORCH_BOOK_EPOCHS='five' is not valid: .* must be an integer >= 1",
+        ),
+        (
+            "TINYTORCH_BOOK_EPOCHS",
+            "0",
+            r"TINYTORCH_BOOK_EPOCHS='0' is not valid: .* an integer >= 1",
+        ),
         ("TINYTORCH_BOOK_EPOCHS", "1.5", r"TINYTORCH_BOOK_EPOCHS='1.5' is not valid"),
-        ("TINYTORCH_BOOK_SEED", "x", r"TINYTORCH_BOOK_SEED='x' is not valid: the seed of every run must be an integer"),
-        ("TINYTORCH_BOOK_EPOCH", "1", r"TINYTORCH_BOOK_EPOCH is not a setting of this book; the settings are TINYTORCH_BOOK_EPOCHS, TINYTORCH_BOOK_SEED"),
+        (
+            "TINYTORCH_BOOK_SEED",
+            "x",
+            r"TINYTORCH_BOOK_SEED='x' is not valid: the seed of every run must be an integer",
+        ),
+        (
+            "TINYTORCH_BOOK_EPOCH",
+            "1",
+            r"TINYTORCH_BOOK_EPOCH is not a setting of this book; the settings are TINYTORCH_BOOK_EPOCHS, TINYTORCH_BOOK_SEED",
+        ),
     ],
 )
 def test_a_bad_setting_names_the_variable_and_what_it_accepts(
-    published: dict, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+    published: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    message: str,
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValueError, match=message):

@@ -107,7 +107,11 @@ class Module:
                 f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
             )
         for name, p in params.items():
-            value = np.asarray(state[name])
+            try:
+                value = np.asarray(state[name], dtype=p.dtype)
+            except (TypeError, ValueError) as err:
+                problem = f"load_state_dict: {name} is not numeric ({err})"
+                raise TypeError(problem) from None
             if value.shape != p.shape:
                 raise ValueError(
                     f"load_state_dict: {name} has shape {p.shape} but the "

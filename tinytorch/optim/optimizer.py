@@ -24,6 +24,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Tensor], **defaults: Any) -> None:
         name = type(self).__name__
+        if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{name}: params must be an iterable of tensors (e.g. "
+                            f"model.parameters()), got {type(params).__name__}")
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{name} got an empty parameter list")

@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", manifest.forget_doc)
     app.connect("env-merge-info", manifest.merge_figures)
     app.connect("doctree-read", manifest.collect_figures)
+    app.connect("doctree-read", results.report_stderr)
     app.connect("html-page-context", assets.drop_duplicate_scripts, priority=999)
     app.connect("build-finished", assets.copy_vendor_assets)
     app.connect("build-finished", manifest.write_manifest)

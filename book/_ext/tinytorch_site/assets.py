@@ -80,7 +80,8 @@ def rewrite_pages_when_assets_change(app: Sphinx, env: Any, added: set, changed:
                                      removed: set) -> list[str]:
     """Sphinx copies the static folder only when some page is rewritten: a stylesheet
     edit alone rewrites every page."""
-    assets = digest(Path(app.confdir), tuple(app.config.html_static_path))
+    own = tuple(p for p in app.config.html_static_path if not Path(p).is_absolute())
+    assets = digest(Path(app.confdir), own)  # themes' own folders change with versions
     if getattr(env, "tinytorch_assets", None) == assets:
         return []
     env.tinytorch_assets = assets

@@ -165,3 +165,20 @@ def _wait_for_other_builds(app: Sphinx, folder: Path) -> None:
         logger.info(f"tinytorch_site: waiting for another build of {folder} to finish")
         fcntl.flock(lock, fcntl.LOCK_EX)
     app.tinytorch_build_lock = lock
+
+
+def report_stderr(app: Sphinx, doctree: Any) -> None:
+    """Say what a chapter wrote to stderr (myst-nb fails the build on it, but only
+    says that it happened): the warning or message itself, so the fix is obvious."""
+    env = app.env
+    executed = Path(env.mystnb_config.output_folder, *env.docname.split("/"))
+    try:
+        cells = json.loads(executed.with_suffix(".ipynb").read_text("utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return
+    for number, cell in enumerate(cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("name") == "stderr":
+                text = "".join(output.get("text", "")).strip()
+                said = f"cell {number} wrote to stderr: {text[:800]}"
+                logger.warning(f"{env.docname}, {said}", location=env.docname)
