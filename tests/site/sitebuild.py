@@ -125,6 +125,17 @@ def pages_disagreeing_with_the_manifest(site: Site) -> list[str]:
     return wrong
 
 
+RAN = re.compile(
+    r"tinytorch_site: (?P<parallel>\S+) ran in|/(?P<serial>book/\S+)\.md: Executing notebook"
+)
+
+
+def pages_run(log: str) -> list[str]:
+    """The pages a build executed (in the parallel pool or while reading), not served
+    from the cache."""
+    return sorted(m["parallel"] or m["serial"] for m in RAN.finditer(log))
+
+
 class _PastedText(HTMLParser):
     """Collects the text of every glued value (``<span class="pasted-text">``) on a page."""
 

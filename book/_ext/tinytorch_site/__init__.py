@@ -3,6 +3,7 @@ and browser assets served by the build itself.
 
 - results: the chapters' executed results are reused only while nothing they depend
   on changed (library, milestones, helpers, settings, package versions);
+- execution: the pages that must run again run in parallel, one per core;
 - manifest: every value a page glued is recorded in ``manifest.json``;
 - assets: mermaid and MathJax come from ``node_modules/``, never from another host.
 """
@@ -17,13 +18,14 @@ from sphinx.application import Sphinx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tinytorch_book, beside
 
-from . import assets, manifest, results  # noqa: E402
+from . import assets, execution, manifest, results  # noqa: E402
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", results.start_build)
     app.connect("builder-inited", assets.require_vendor_assets)
     app.connect("env-get-outdated", assets.rewrite_pages_when_assets_change)
+    app.connect("env-before-read-docs", execution.execute_stale_pages)
     app.connect("env-purge-doc", manifest.forget_doc)
     app.connect("env-merge-info", manifest.merge_figures)
     app.connect("doctree-read", manifest.collect_figures)
