@@ -4,6 +4,7 @@ ratios of paired epochs; the machine; results written whole."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import platform
@@ -177,7 +178,9 @@ def machine_info(threads: int) -> dict[str, Any]:
             f"{fields.get('cache size', '?')} L2 per core)"
         )
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    now = datetime.datetime.now(datetime.timezone.utc)
     return {
+        "measured_at": now.isoformat(timespec="seconds"),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "python": platform.python_version(),

@@ -76,3 +76,12 @@ def mnist(seed: int = 0) -> Splits:
         "MNIST: 60,000 training images, 28x28 pixels",
         "the MNIST test set (10,000 images)",
     )
+
+
+def mnist_one_hot(seed: int = 0) -> Splits:
+    """MNIST with each label as a one-hot row of ten floats: the targets a squared
+    error needs (the 1986 recipe)."""
+    x_train, y_train, x_test, y_test, about, test_about = mnist(seed)
+    one_hot = np.eye(10, dtype=np.float32)
+    return Splits(x_train, one_hot[y_train], x_test, one_hot[y_test],
+                  about + ", labels one-hot", test_about)

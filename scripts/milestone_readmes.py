@@ -34,8 +34,9 @@ def table(folder: Path) -> str:
         trained = "no training" if s is None else (
             f"{s.epochs} epochs (quick run: {s.quick_epochs}), batch {s.batch_size}, "
             f"lr {s.lr:g}")
-        course = "; ".join(f"{key.replace('_', ' ')}: {bar[2]}"
-                           for key, bar in script.EXPECTED.items())
+        stated = [f"{key.replace('_', ' ')}: {bar[2]}"
+                  for key, bar in script.EXPECTED.items()]
+        course = "; ".join(stated) or "(not in the course)"
         goals = "; ".join(str(goal) for goal in script.GOALS)
         rows.append(f"| `{path.name}` | {trained} | {course} | {goals} |")
     return "\n".join([BEGIN, *rows, END])

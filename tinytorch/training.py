@@ -52,17 +52,21 @@ class Progress:
 
 
 def correct(output: Tensor, target: Tensor) -> int:
-    """How many predictions are right: the argmax of class scores (N, C) against
-    labels (N,), or one probability per row (N, 1), read as >= 0.5, against (N, 1)."""
+    """How many predictions are right: class scores (N, C) against labels (N,) or
+    one-hot rows (N, C), by argmax; one probability per row (N, 1), read as >= 0.5,
+    against (N, 1)."""
     scores, labels = output._data, target._data
     if scores.ndim == 2 and scores.shape[1] == 1 and labels.shape == scores.shape:
         return int(((scores >= 0.5) == (labels >= 0.5)).sum())
-    if scores.ndim == 2 and scores.shape[1] > 1 and labels.shape == scores.shape[:1]:
-        return int((scores.argmax(axis=1) == labels).sum())
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        if labels.shape == scores.shape:  # one-hot targets, as for a squared error
+            labels = labels.argmax(axis=1)
+        if labels.shape == scores.shape[:1]:
+            return int((scores.argmax(axis=1) == labels).sum())
     raise ShapeError(
         f"accuracy: outputs of shape {scores.shape} and targets of shape "
-        f"{labels.shape} do not pair up; expected scores (N, C) with labels (N,), "
-        f"or probabilities (N, 1) with targets (N, 1)"
+        f"{labels.shape} do not pair up; expected scores (N, C) with labels (N,) or "
+        f"one-hot (N, C), or probabilities (N, 1) with targets (N, 1)"
     )
 
 

@@ -23,6 +23,7 @@ SCRIPTS = (
     "02_1969_xor/02_xor_solved",
     "03_1986_mlp/01_rumelhart_tinydigits",
     MNIST,
+    "03_1986_mlp/03_rumelhart_1986_recipe",
 )
 KEYS = {
     "name", "epochs", "seed", "batch_size", "steps_per_epoch", "optimizer", "history", "loss", "train_accuracy",

@@ -13,6 +13,7 @@ from milestones import load
 
 tinydigits = load("03_1986_mlp/01_rumelhart_tinydigits")
 mnist = load("03_1986_mlp/02_rumelhart_mnist")
+recipe_1986 = load("03_1986_mlp/03_rumelhart_1986_recipe")
 
 
 def test_tinydigits_mlp_learns():
@@ -52,3 +53,18 @@ def test_mnist_full_run_meets_its_goal():
     assert_goals(mnist, result)
     loss = result["history"]["loss"]
     assert all(later < earlier for earlier, later in zip(loss, loss[1:], strict=False))
+
+
+def test_the_1986_recipe_trains_the_same_network_the_1986_way(quick_run):
+    result = quick_run("03_1986_mlp/03_rumelhart_1986_recipe")
+    assert_goals(recipe_1986, result)
+    modern = mnist.mlp()
+    assert [p.shape for p in result["model"].parameters()] == [p.shape for p in modern.parameters()]
+    kinds = [type(layer).__name__ for layer in result["model"].layers]
+    assert kinds == ["Linear", "Sigmoid", "Linear", "Sigmoid"]
+    assert result["optimizer"].startswith("SGD(") and "momentum" not in result["optimizer"]
+
+
+@pytest.mark.slow
+def test_the_1986_recipe_full_run_meets_its_goal():
+    assert_goals(recipe_1986, recipe_1986.run())

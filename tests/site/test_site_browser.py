@@ -1,4 +1,5 @@
-"""Every page in a real browser, offline: diagrams drawn, math typeset, images loaded, nothing fails.
+"""Every page in a real browser, offline, on a phone (390 px) and a laptop (1280 px), in light and dark mode:
+diagrams drawn and readable, math typeset, images loaded, nothing scrolls sideways, nothing fails.
 
 Chromium (Debian's ``chromium``, or Google Chrome) is driven by Playwright through ``executable_path``; Playwright's
 own browser download is never used. Every request to a host other than the local server is blocked and counted
@@ -80,11 +81,46 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+WIDTHS = (390, 1280)  # a phone, a laptop
+MODES = ("light", "dark")
+SMALLEST_DIAGRAM_TEXT = 11  # px, at 1280
+CONTRAST = 4.5  # WCAG AA for a diagram's labels against their box
+
+# What a page shows, measured in the browser (see the checks below).
+MEASURE = """() => {
+  const listings = [...document.querySelectorAll('div.highlight pre')]
+    .filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => p.textContent.split('\\n').find(l => l.length > 80) || p.textContent.slice(0, 80));
+  const rgb = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => { const v = rgb(c).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const contrast = (a, b) => { const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+  const diagrams = [...document.querySelectorAll('pre.mermaid > svg')].map(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const texts = [...svg.querySelectorAll('text, foreignObject span, foreignObject div')]
+      .filter(t => (t.textContent || '').trim() && !t.querySelector('span, div'));
+    const smallest = Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale));
+    const labels = [...svg.querySelectorAll('g.node')].map(node => {
+      const shape = node.querySelector('rect, polygon, path, circle');
+      const label = node.querySelector('.nodeLabel, text');
+      return shape && label ? [label.textContent.trim(), contrast(getComputedStyle(shape).fill, getComputedStyle(label).color || getComputedStyle(label).fill)] : null;
+    }).filter(Boolean);
+    return {smallest, labels};
+  });
+  return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, listings, diagrams};
+}"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_renders_offline_without_errors(
-    browser: object, server: str, docname: str
+def test_page_reads_well_offline(
+    browser: object, server: str, docname: str, width: int, mode: str
 ) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.add_init_script(
+        f"localStorage.setItem('mode', '{mode}')"
+    )  # the theme's own switch
     problems: list[str] = []
     page.on(
         "console",
@@ -107,17 +143,19 @@ def test_page_renders_offline_without_errors(
             route.abort()  # reported by "requestfailed"
 
     page.route("**/*", only_local)
+    where = f"{docname} at {width} px, {mode}"
     try:
         page.goto(f"{server}/{docname}.html", wait_until="networkidle")
-        diagrams = page.locator(".mermaid")
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        diagrams = page.locator("pre.mermaid")
         if diagrams.count():
             page.wait_for_function(
-                "() => [...document.querySelectorAll('.mermaid')].every(d => d.querySelector('svg'))",
+                "() => [...document.querySelectorAll('pre.mermaid')].every(d => d.querySelector('svg[data-fitted]'))",
                 timeout=20_000,
             )
             errors = page.locator(".mermaid svg[aria-roledescription='error']").count()
             assert errors == 0, (
-                f"{errors} mermaid diagram(s) failed to parse on {docname}"
+                f"{errors} mermaid diagram(s) failed to parse on {where}"
             )
             assert "Syntax error" not in diagrams.all_inner_texts()
         if page.locator(".math").count():
@@ -128,20 +166,36 @@ def test_page_renders_offline_without_errors(
         broken = page.evaluate(
             "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
-        assert not broken, f"images that did not load on {docname}: {broken}"
+        assert not broken, f"images that did not load on {where}: {broken}"
         page.wait_for_load_state("networkidle")
-        scrolling = page.evaluate(
-            "() => [...document.querySelectorAll('div.highlight pre')]"
-            ".filter(p => p.scrollWidth > p.clientWidth + 1)"
-            ".map(p => p.textContent.split('\\n').find(l => l.length > 80) || p.textContent.slice(0, 80))"
-        )
-        assert not scrolling, (
-            f"code that scrolls sideways at 1280 px on {docname}: {scrolling}"
-        )
+        measured = page.evaluate(MEASURE)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(SCREENSHOTS / f"{docname.replace('/', '__')}.png"), full_page=True
+        name = f"{docname.replace('/', '__')}__{width}__{mode}.png"
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        assert not problems, f"{where}:\n" + "\n".join(problems)
+        assert measured["overflow"] <= 0, (
+            f"{where} scrolls sideways by {measured['overflow']} px"
         )
-        assert not problems, f"{docname}:\n" + "\n".join(problems)
+        for diagram in measured["diagrams"]:
+            faint = [
+                (label, round(ratio, 1))
+                for label, ratio in diagram["labels"]
+                if ratio < CONTRAST
+            ]
+            assert not faint, (
+                f"diagram labels with too little contrast on {where}: {faint}"
+            )
+        if width == 1280:
+            assert not measured["listings"], (
+                f"code that scrolls sideways on {where}: {measured['listings']}"
+            )
+            small = [
+                round(d["smallest"], 1)
+                for d in measured["diagrams"]
+                if d["smallest"] < SMALLEST_DIAGRAM_TEXT
+            ]
+            assert not small, (
+                f"diagram text smaller than {SMALLEST_DIAGRAM_TEXT} px on {where}: {small}"
+            )
     finally:
         page.close()

@@ -160,9 +160,14 @@ CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```", re.DOTALL | re.MULTILINE)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 
 
+LINK_TARGET = re.compile(r"\]\([^)\s]+\)")  # a Markdown link's address
+IDENTIFIER = re.compile(r"\b(?:arXiv|doi):\S+", re.IGNORECASE)  # a paper's number
+
+
 def typed_results(text: str) -> list[str]:
     text = CODE_CELL.sub("", text)
     text = INLINE_CODE.sub("", text)  # also removes glue roles' arguments
+    text = IDENTIFIER.sub("", LINK_TARGET.sub("]", text))
     found = []
     for match in RESULT_LIKE.finditer(text):
         before = text[max(0, match.start() - 20) : match.start()]
@@ -188,6 +193,8 @@ def test_the_typed_number_check_catches_results_and_spares_bounds() -> None:
     )
     assert typed_results("Rosenblatt (1957), 60,000 images") == ["60,000"]
     assert typed_results("{glue:text}`acc:.1%` and `x = 0.5`") == []
+    assert typed_results("[a paper](https://doi.org/10.1038/323533a0), arXiv:2601.19107") == []
+    assert typed_results("[it scored 97.8%](https://example.org)") == ["97.8%"]
     assert (
         typed_results(
             "Python 3.11, serve on http://127.0.0.1:8000 with jupyter-book 1.0.4"

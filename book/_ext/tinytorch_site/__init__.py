@@ -18,11 +18,12 @@ from sphinx.application import Sphinx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tinytorch_book, beside
 
-from . import assets, execution, manifest, results  # noqa: E402
+from . import assets, execution, manifest, repository, results  # noqa: E402
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", results.start_build)
+    app.connect("config-inited", repository.link_the_repository)
     app.connect("builder-inited", assets.require_vendor_assets)
     app.connect("env-get-outdated", assets.rewrite_pages_when_assets_change)
     app.connect("env-before-read-docs", execution.execute_stale_pages)

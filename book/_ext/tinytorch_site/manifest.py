@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from tinytorch.files import write_atomically
 
 from .assets import VENDOR, npm_version
+from .repository import commit, repository_url
 from .results import fingerprint
 from .versions import version
 
@@ -91,6 +92,8 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
             "versions": {name: version(name) for name in PACKAGES}
             | {name: npm_version(app, name) for name in VENDOR},
         },
+        "source": {"repository": repository_url(Path(app.confdir)),
+                   "commit": commit(Path(app.confdir))},
         "overrides": tinytorch_book.overrides(),
         "fingerprint": fingerprint(Path(app.confdir))["sources"],
         "pages": {doc: _store(app.env)[doc] for doc in sorted(_store(app.env))},

@@ -2,7 +2,8 @@
 on changed, and a build is either complete or repaired by the next one.
 
 myst-nb's cache keys a page on its code cells only. A fingerprint of ``tinytorch/``,
-``milestones/``, ``book/_ext/``, the ``TINYTORCH_BOOK_*`` settings and every
+``milestones/``, ``benchmarks/`` (the chapters quote its results), ``book/_ext/``,
+the ``TINYTORCH_BOOK_*`` settings and every
 installed package's version is kept beside the cache; when it changes, the cache and
 Sphinx's saved environment are wiped, so every page runs again.
 
@@ -35,7 +36,7 @@ from tinytorch.files import remove_stale_temp_files, write_atomically
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parents[1]  # book/_ext
-FINGERPRINT_SOURCES = ("tinytorch", "milestones", "book/_ext")
+FINGERPRINT_SOURCES = ("tinytorch", "milestones", "benchmarks", "book/_ext")
 FINGERPRINT_FILE = ".tinytorch-fingerprint.json"
 UNFINISHED = ".tinytorch-build-unfinished"
 KERNEL_CONFIG = """\
