@@ -274,9 +274,23 @@ def test_the_registry_exercises_every_function_in_ops() -> None:
         exercised |= _functions_in_graph(op.tiny(*inputs))
     defined = {
         name for name, obj in vars(ops).items()
-        if inspect.isclass(obj) and issubclass(obj, tt.Function) and obj is not tt.Function
+        if inspect.isclass(obj) and issubclass(obj, tt.Function)
+        and obj is not tt.Function
     }  # fmt: skip
     assert defined - exercised == set(), "add these ops to the registry"
+
+
+@pytest.mark.parametrize("exponent", [0, 1, 2, 3, -1, -2, 0.5, -0.5, 1.7, -1.5])
+def test_power_shortcuts_agree_with_numpy(exponent: float) -> None:
+    """The exponents computed by multiplication give numpy's values and gradients."""
+    rng = np.random.default_rng(0)
+    fractional = exponent != int(exponent)
+    base = rng.uniform(0.5, 2, (3, 4)) if fractional else rng.uniform(-2, 2, (3, 4))
+    base[np.abs(base) < 0.3] = 0.7  # away from zero, where negative powers blow up
+    x = tt.tensor(base, requires_grad=True, dtype=np.float64)
+    np.testing.assert_allclose((x**exponent).data, base**exponent, rtol=1e-12)
+    assert not np.shares_memory((x**exponent).data, x.data)  # a new array, always
+    assert tt.gradcheck(lambda a: a**exponent, [x])
 
 
 def test_gradcheck_catches_a_wrong_backward() -> None:

@@ -1,6 +1,6 @@
 """tinytorch: a small, readable, numpy-only deep-learning library with PyTorch's names.
 
-Book: book/under_the_hood.md
+Book: book/library.md
 """
 
 from . import threads

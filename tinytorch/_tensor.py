@@ -4,7 +4,7 @@ Named like PyTorch's ``torch/_tensor.py``: ``tinytorch.tensor`` is the function 
 makes a tensor, so no module may carry that name. Its methods call the primitive ops
 of ``ops.py``; ``autograd.py`` records them and runs the backward pass.
 
-Book: book/under_the_hood.md
+Book: book/modules/01_tensor.md
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ chain rule. Each edge is checked on the way: a gradient has its input's shape an
 dtype, and an input edited in place since the forward pass is an error, not a wrong
 gradient.
 
-Book: book/under_the_hood.md
+Book: book/modules/05_autograd.md
 """
 
 from __future__ import annotations

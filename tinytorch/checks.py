@@ -1,7 +1,7 @@
 """The library's argument checks: a bad shape, axis, size or setting becomes an error
 that names the op, the argument, the value and what is allowed.
 
-Book: book/under_the_hood.md
+Book: book/modules/01_tensor.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Datasets, and the DataLoader that cuts them into (shuffled) batches.
 
-Book: book/under_the_hood.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ operation a float beats an integer and an integer beats a boolean; a Python numb
 an array takes the tensor's dtype when it can. float32 and float64 tensors never mix
 silently: numpy would quietly compute everything in float64.
 
-Book: book/under_the_hood.md
+Book: book/modules/01_tensor.md
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ named after the writer's process, and is renamed over the target when complete. 
 writer killed halfway leaves only its temp file, which `remove_stale_temp_files`
 removes once that process is gone.
 
-Book: book/under_the_hood.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ gets its gradient for free. Grouped as: elementwise, reductions, movement, produ
 and the fused ops, which a composition would compute exactly as well but slower.
 Always referred to as ``ops.X``: ``ops.ReLU`` is the op, ``nn.ReLU`` the module.
 
-Book: book/under_the_hood.md
+Book: book/modules/05_autograd.md
 """
 
 from __future__ import annotations
@@ -75,10 +75,25 @@ class Pow(Function):
 
     def forward(ctx, a, exponent: float):
         ctx.a, ctx.exponent = a, exponent
-        return a**exponent
+        return _power(a, exponent)
 
     def backward(ctx, grad):
-        return (grad * ctx.exponent * ctx.a ** (ctx.exponent - 1),)
+        return (grad * ctx.exponent * _power(ctx.a, ctx.exponent - 1),)
+
+
+def _power(a: np.ndarray, exponent: float) -> np.ndarray:
+    """a ** exponent, by multiplication for the exponents PyTorch special-cases too:
+    the C library's pow can be a hundred times slower, worst for negative bases."""
+    if exponent in (0, 1):
+        return np.ones_like(a) if exponent == 0 else a.copy()
+    if exponent in (2, 3):
+        return a * a if exponent == 2 else a * a * a
+    if exponent in (-1, -2):
+        return np.reciprocal(a if exponent == -1 else a * a)
+    if exponent in (0.5, -0.5):
+        root = np.sqrt(a)
+        return root if exponent == 0.5 else np.reciprocal(root)
+    return a**exponent
 
 
 class Exp(Function):
@@ -108,9 +123,7 @@ class ReLU(Function):
 
     def forward(ctx, a):
         ctx.mask = a > 0
-        return (
-            a * ctx.mask
-        )  # not np.maximum: the product keeps the dtype, reuses the mask
+        return a * ctx.mask  # not np.maximum: keeps the dtype, reuses the mask
 
     def backward(ctx, grad):
         return (grad * ctx.mask,)
@@ -120,9 +133,8 @@ class Sigmoid(Function):
     """1 / (1 + e ** -a)."""
 
     def forward(ctx, a):
-        ctx.out = 0.5 * (
-            1 + np.tanh(0.5 * a)
-        )  # never overflows, unlike 1 / (1 + exp(-a))
+        # the same function as 1 / (1 + exp(-a)), but exp(-a) overflows for a < -88
+        ctx.out = 0.5 * (1 + np.tanh(0.5 * a))
         return ctx.out
 
     def backward(ctx, grad):
@@ -315,9 +327,8 @@ class Linear(Function):
             shape = x.shape[1:] if ctx.vector else x.shape
             grad_x = (grad @ weight).reshape(shape)
         rows = x.reshape(-1, x.shape[-1])
-        grad_w = (
-            (rows.T @ grad).T if needs[1] else None
-        )  # column-major, like the weight
+        # (rows.T @ grad).T is column-major, like the weight
+        grad_w = (rows.T @ grad).T if needs[1] else None
         if len(needs) == 2:
             return grad_x, grad_w
         return grad_x, grad_w, grad.sum(axis=0) if needs[2] else None

@@ -1,7 +1,7 @@
 """The one seeded generator behind everything random: initial weights, dropout,
 shuffling, randn. Named like PyTorch's ``torch/random.py``.
 
-Book: book/under_the_hood.md
+Book: book/modules/01_tensor.md
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Check backward() against float64 central differences, the ground truth for every
 gradient in tinytorch (the test suite runs it on every op in its registry).
 
-Book: book/under_the_hood.md
+Book: book/modules/05_autograd.md
 """
 
 from __future__ import annotations

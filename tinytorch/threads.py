@@ -6,7 +6,7 @@ a busy machine OpenBLAS's spinning threads make them up to ten times slower. So
 imported first, unless ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` or
 ``MKL_NUM_THREADS`` is set: a choice made there wins. `set_num_threads` chooses later.
 
-Book: book/under_the_hood.md
+Book: book/modules/07_training.md
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A small training loop: `fit` trains for some epochs and returns a History; a
 callback sees every step.
 
-Book: book/under_the_hood.md
+Book: book/modules/07_training.md
 """
 
 from __future__ import annotations
@@ -34,9 +34,7 @@ class History:
     accuracy: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
-    updates: int = (
-        0  # gradient updates so far: the budget that fair comparisons hold fixed
-    )
+    updates: int = 0  # gradient updates: the budget fair comparisons hold fixed
 
 
 @dataclass
@@ -70,6 +68,9 @@ def correct(output: Tensor, target: Tensor) -> int:
     )
 
 
+# Overflow makes inf and NaN silently, as in PyTorch: a diverging run ends with the
+# TrainingDiverged below, which says where, not with a stream of numpy warnings.
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def train_epoch(
     model: Module,
     loader: DataLoader,

@@ -13,21 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 OVERRIDE_PREFIX = "TINYTORCH_BOOK_"
 
-# Every page of the site, as a docname (path under the repo root, without suffix).
-PAGES = [
-    "book/intro",
-    "book/journey",
-    "book/milestones/01_perceptron",
-    "book/milestones/02_xor",
-    "book/milestones/03_mlp",
-    "book/under_the_hood",
-    "book/progression",
-]
+def _pages_in_toc() -> list[str]:
+    """Every page of the site, in reading order, as a docname (path under the repo root,
+    without suffix): the root and every chapter of ``_toc.yml``."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [toc["root"], *chapters]
+
+
+PAGES = _pages_in_toc()
 
 # The MNIST chapter publishes its test accuracy (a fraction) under this name; the script's own goal for a
 # full run (GOALS in milestones/03_1986_mlp/02_rumelhart_mnist.py) is the bar the page must show.

@@ -3,7 +3,7 @@
 Nothing is ever downloaded. A missing or damaged data file raises `DatasetError`,
 naming the file, the expected and found checksums, and how to restore it.
 
-Book: book/under_the_hood.md
+Book: book/modules/08_data_loading.md
 """
 
 from .checks import DatasetError

@@ -1,6 +1,6 @@
 """DatasetError, and the checks every bundled data file passes before it is used.
 
-Book: book/under_the_hood.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

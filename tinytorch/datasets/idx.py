@@ -1,6 +1,6 @@
 """The IDX format of MNIST and Fashion-MNIST, read from gzipped files and checked.
 
-Book: book/under_the_hood.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """MNIST: 70,000 handwritten digits, 28x28, bundled and checked before use.
 
-Book: book/milestones/03_mlp.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

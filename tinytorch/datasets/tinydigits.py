@@ -1,6 +1,6 @@
 """TinyDigits: 1,200 handwritten 8x8 digits, small enough to train in a blink.
 
-Book: book/milestones/03_mlp.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Two toy sets in the plane: separable blobs (1957) and XOR (1969).
 
-Book: book/milestones/01_perceptron.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

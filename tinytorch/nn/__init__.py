@@ -1,6 +1,6 @@
 """Neural-network building blocks, as PyTorch's ``torch.nn``: one concept per file.
 
-Book: book/under_the_hood.md
+Book: book/modules/03_layers.md
 """
 
 from . import functional

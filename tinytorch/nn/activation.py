@@ -1,6 +1,6 @@
 """Activations as modules: the non-linearities that make depth worth having.
 
-Book: book/under_the_hood.md
+Book: book/modules/02_activations.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Sequential: modules applied one after another.
 
-Book: book/under_the_hood.md
+Book: book/modules/03_layers.md
 """
 
 from __future__ import annotations

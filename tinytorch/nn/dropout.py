@@ -1,6 +1,6 @@
 """Dropout: zero random activations while training, so no unit can rely on another.
 
-Book: book/under_the_hood.md
+Book: book/modules/03_layers.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Flatten: (N, ...) to (N, everything else), as 1x28x28 images to 784-vectors.
 
-Book: book/under_the_hood.md
+Book: book/modules/03_layers.md
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The function namespace, as PyTorch's ``torch.nn.functional`` (import it as F):
 layers, activations and losses as plain functions. The modules call these.
 
-Book: book/under_the_hood.md
+Book: book/modules/02_activations.md
 """
 
 from __future__ import annotations
@@ -96,18 +96,12 @@ def _loss_inputs(op: str, prediction: Tensor, target: Tensor | np.ndarray) -> Te
 
 
 def _check_probabilities(op: str, what: str, values: np.ndarray) -> None:
-    outside = (values < 0) | (
-        values > 1
-    )  # NaN passes: a diverged run is fit's to report
+    outside = (values < 0) | (values > 1)  # NaN passes: a diverged run is fit's
     if outside.any():
-        bad = values[outside].flat[0]
+        advice = "; apply a sigmoid first, or use the _with_logits loss"
         raise ValueError(
-            f"{op}: every {what} must be in [0, 1], found {bad}"
-            + (
-                "; apply a sigmoid first, or use the _with_logits loss"
-                if what == "probability"
-                else ""
-            )
+            f"{op}: every {what} must be in [0, 1], found {values[outside].flat[0]}"
+            + (advice if what == "probability" else "")
         )
 
 

@@ -1,6 +1,6 @@
 """Linear: the fully connected layer, y = x W^T + b.
 
-Book: book/under_the_hood.md
+Book: book/modules/03_layers.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Losses as modules: how wrong a prediction is, as one number to minimise.
 
-Book: book/under_the_hood.md
+Book: book/modules/04_losses.md
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Module and Parameter: objects that hold weights and compute a forward pass.
 
-Book: book/under_the_hood.md
+Book: book/modules/03_layers.md
 """
 
 from __future__ import annotations

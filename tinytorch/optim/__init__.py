@@ -1,6 +1,6 @@
 """Optimizers, as PyTorch's ``torch.optim``: SGD (with momentum), Adam, AdamW.
 
-Book: book/under_the_hood.md
+Book: book/modules/06_optimizers.md
 """
 
 from .adam import Adam, AdamW

@@ -1,6 +1,6 @@
 """Adam and AdamW: a step size of its own for every weight, from its gradient history.
 
-Book: book/under_the_hood.md
+Book: book/modules/06_optimizers.md
 """
 
 from __future__ import annotations

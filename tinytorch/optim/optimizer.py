@@ -1,6 +1,6 @@
 """Optimizer: the base class that updates parameters from their gradients.
 
-Book: book/under_the_hood.md
+Book: book/modules/06_optimizers.md
 """
 
 from __future__ import annotations

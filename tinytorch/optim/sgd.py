@@ -1,6 +1,6 @@
 """SGD: stochastic gradient descent, with momentum and weight decay.
 
-Book: book/under_the_hood.md
+Book: book/modules/06_optimizers.md
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ The build puts this folder on the kernels' PYTHONPATH, so chapters import it fro
 folder.
 """
 
-from . import figures
+from . import figures, guards, measure
 from .publishing import (
     ENVIRONMENT_KEY,
     OVERRIDE_PREFIX,
@@ -31,5 +31,5 @@ from .publishing import (
 
 __all__ = [
     "ENVIRONMENT_KEY", "OVERRIDE_PREFIX", "SETTINGS", "check_overrides", "cpu_model",
-    "figures", "overrides", "publish", "run_settings",
+    "figures", "guards", "measure", "overrides", "publish", "run_settings",
 ]  # fmt: skip
