@@ -57,12 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def build_book(args: argparse.Namespace) -> int:
     """Build the book; its exit code is jupyter-book's."""
-    if not (REPOSITORY / "_config.yml").is_file():
-        raise TitoError(
-            f"the book's sources are not in {REPOSITORY}: `tito book` works "
-            "in a clone of the TinyTorch repository, installed with "
-            "`make setup`."
-        )
+    _require_sources()
     if not JUPYTER_BOOK.is_file():
         raise TitoError(
             f"jupyter-book is not installed for {sys.executable}: run "
@@ -94,6 +89,8 @@ def serve_book(args: argparse.Namespace) -> int:
     """Serve the built site until Ctrl-C."""
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+    if args.path_output is None:
+        _require_sources()
     html = _html(args.path_output)
     if not (html / "index.html").is_file():
         raise TitoError(
@@ -119,6 +116,14 @@ def serve_book(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("stopped.")
     return 0
+
+
+def _require_sources() -> None:
+    if not (REPOSITORY / "_config.yml").is_file():
+        raise TitoError(
+            f"the book's sources are not in {REPOSITORY}: `tito book` works in a "
+            "clone of the TinyTorch repository, installed with `make setup`."
+        )
 
 
 def _html(output_root: Path | None) -> Path:
