@@ -107,6 +107,23 @@ def data_checks(data_dir: Path | None = None) -> list[Check]:
     return checks
 
 
+def setup_check(root: Path = REPOSITORY) -> list[Check]:
+    """In a clone: `make setup` has run since requirements.txt and pyproject.toml
+    last changed (its stamp, as make sees it)."""
+    if not (root / "Makefile").is_file():
+        return []  # installed some other way: nothing to set up
+    stamp = root / ".venv" / ".tinytorch-setup"
+    changed = [name for name in ("requirements.txt", "pyproject.toml")
+               if stamp.is_file() and (root / name).is_file()
+               and (root / name).stat().st_mtime > stamp.stat().st_mtime]  # fmt: skip
+    if not stamp.is_file():
+        return [Check("make setup", False, f"has not run in {root}", "make setup")]
+    if changed:
+        detail = f"{' and '.join(changed)} changed since it last ran"
+        return [Check("make setup", False, detail, "make setup")]
+    return [Check("make setup", True, f"{root / '.venv'} is up to date")]
+
+
 def package_check(requirements: Path = REPOSITORY / "requirements.txt") -> Check:
     """The installed Python packages against requirements.txt's pins."""
     name = "Python packages"
@@ -216,6 +233,7 @@ def cache_check() -> Check:
 def all_checks() -> list[Check]:
     """Everything `tito system doctor` checks, in the order it shows them."""
     return [
+        *setup_check(),
         package_check(),
         *data_checks(),
         browser_check(),

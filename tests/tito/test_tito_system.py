@@ -4,6 +4,7 @@ has, and every missing piece comes with the command that fixes it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from importlib.metadata import version
@@ -21,6 +22,7 @@ from tito.environment import (
     find_browser,
     node_checks,
     package_check,
+    setup_check,
 )
 
 NO_THREAD_CHOICE = {k: "" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -138,3 +140,20 @@ def test_the_browser_is_browser_path_else_the_first_on_the_path(tmp_path, monkey
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert find_browser() is None
     assert not browser_check().ok and browser_check().fix == "apt-get install chromium"
+
+
+def test_make_setup_is_needed_until_it_has_run_since_the_pins_changed(tmp_path):
+    (tmp_path / "Makefile").write_text("")
+    (tmp_path / "requirements.txt").write_text("")
+    [check] = setup_check(tmp_path)
+    assert not check.ok and check.fix == "make setup" and check.detail == f"has not run in {tmp_path}"
+    stamp = tmp_path / ".venv" / ".tinytorch-setup"
+    stamp.parent.mkdir()
+    stamp.write_text("")
+    later = stamp.stat().st_mtime + 10
+    os.utime(tmp_path / "requirements.txt", (later, later))
+    [check] = setup_check(tmp_path)
+    assert not check.ok and check.detail == "requirements.txt changed since it last ran"
+    os.utime(stamp, (later + 10, later + 10))
+    assert setup_check(tmp_path)[0].ok
+    assert setup_check(tmp_path / "not-a-clone") == []
