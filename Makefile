@@ -1,5 +1,6 @@
 # The two commands of the README:
 #   make site   set up (.venv, Python and npm packages), then build the book into _build/html
+#               (tito book build: jupyter-book build . -W -n --keep-going)
 #   make test   set up, then lint and run every test (the site tests build the book themselves)
 # Set-up steps are stamped: they rerun only when requirements.txt, pyproject.toml or package-lock.json change.
 
@@ -24,7 +25,7 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 site: setup
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/tito book build
 
 # REQUIRE_BROWSER=1 (set by .ci/run) turns a missing browser into a failure instead of a skip.
 test: setup

@@ -20,6 +20,7 @@ from tinytorch.datasets import DatasetError
 from tinytorch.nn import Module
 
 from .images import write_png
+from .records import record_run
 from .results import Expected, Goal, results_table
 from .training import Settings
 
@@ -38,6 +39,26 @@ def _positive(kind: type) -> Callable[[str], Any]:
 def _fail(message: str, code: int = 1) -> NoReturn:
     print(f"{Path(sys.argv[0]).name}: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def _record(
+    run: Callable[..., dict[str, Any]],
+    result: dict[str, Any],
+    options: dict[str, Any],
+    settings: Settings | None,
+    expected: Expected,
+    goals: tuple[Goal, ...],
+) -> None:
+    """Keep the finished run for `tito milestones status`; a cache folder that
+    cannot be written costs only the record."""
+    try:
+        record_run(sys.modules[run.__module__].__file__ or "", result, options,
+                   settings, expected, goals)  # fmt: skip
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        print(f"{Path(sys.argv[0]).name}: this run was not recorded for `tito "
+              f"milestones status` (cannot write{where}: {err.strerror or err}).",
+              file=sys.stderr)  # fmt: skip
 
 
 def _parser(
@@ -71,7 +92,8 @@ def main(
     argv: list[str] | None = None,
 ) -> None:
     """Parse the options (those of `settings`, for a script that trains), run, print
-    the results table (and save the weights).
+    the results table, record the run for `tito milestones status` (and save the
+    weights).
 
     A diverging run or missing data ends with a one-paragraph message and exit code
     1, without the numpy overflow warnings that led there; output piped into a
@@ -98,6 +120,7 @@ def main(
                 warning.message, warning.category, warning.filename, warning.lineno
             )
         Console().print(results_table(result, expected, goals))
+        _record(run, result, chosen, settings, expected, goals)
         if weight_image is not None and args.save_weights is not None:
             try:
                 write_png(args.save_weights, weight_image(result["model"]))

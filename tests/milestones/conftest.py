@@ -1,10 +1,11 @@
-"""Shared by the milestone tests: the repository root on sys.path, and each script's
-quick run, run once."""
+"""Shared by the milestone tests: the repository root on sys.path, each script's
+quick run, run once, and a cache folder of their own for the scripts' run records."""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,3 +31,16 @@ def quick_run() -> Callable[[str], dict[str, Any]]:
         return _quick_results[name]
 
     return get
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The scripts run here record their runs (milestones/records.py) in a temporary
+    cache folder, not the user's: a test's run is not one of theirs."""
+    before = os.environ.get("TINYTORCH_CACHE")
+    os.environ["TINYTORCH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["TINYTORCH_CACHE"]
+    else:
+        os.environ["TINYTORCH_CACHE"] = before

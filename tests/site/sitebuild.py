@@ -6,7 +6,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
+from tito.book import build_command
+
 ROOT = Path(__file__).resolve().parents[2]
-JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 OVERRIDE_PREFIX = "TINYTORCH_BOOK_"
 
 def _pages_in_toc() -> list[str]:
@@ -60,9 +60,8 @@ def build_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def build_args(output_root: Path, source: Path = ROOT) -> list[str]:
-    """The command ``make site`` runs, writing into ``output_root/_build``."""
-    args = [str(JUPYTER_BOOK), "build", str(source), "-W", "-n", "--keep-going"]
-    return args + ([] if output_root == source else ["--path-output", str(output_root)])
+    """The command ``make site`` runs (``tito book build``), writing into ``output_root/_build``."""
+    return build_command(output_root, source)
 
 
 def run_build(

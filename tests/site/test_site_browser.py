@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +19,12 @@ from urllib.parse import urlparse
 import pytest
 from sitebuild import PAGES, ROOT, Site
 
+# the search `tito system info` and `tito system doctor` show
+from tito.environment import BROWSERS, find_browser
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-BROWSERS = ("chromium", "google-chrome", "google-chrome-stable", "chrome")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,13 +35,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-
-
-def find_browser() -> str | None:
-    """``$BROWSER_PATH`` if set, else the first Chromium-family browser on the PATH."""
-    if os.environ.get("BROWSER_PATH"):
-        return os.environ["BROWSER_PATH"]
-    return next(filter(None, map(shutil.which, BROWSERS)), None)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
