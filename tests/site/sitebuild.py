@@ -151,7 +151,7 @@ def published_files_disagreeing_with_the_manifest(site: Site) -> list[str]:
         if data is None:
             wrong.append(f"{name} was published but is not served")
         elif len(data) != record["bytes"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
-            wrong.append(f"{name} ({len(data)} bytes) is not the file the manifest describes ({record['bytes']} bytes)")
+            wrong.append(f"{name}: the served file's size or SHA-256 is not the manifest's")
         if record["fingerprint"] != site.manifest["fingerprint"]:
             wrong.append(f"{name} comes from other sources than this build's")
     return wrong

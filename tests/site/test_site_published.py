@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import safetensors.numpy
-from sitebuild import ROOT
+from sitebuild import ROOT, Site, published_files_disagreeing_with_the_manifest
 from sphinx.errors import ExtensionError
 
 import tinytorch as tt
@@ -205,3 +205,18 @@ def test_two_pages_may_not_publish_the_same_name() -> None:
         published_files(env)
     env.tinytorch_pages["book/b"]["files"] = {"y.bin": record}
     assert published_files(env) == {"x.bin": ("book/a", record), "y.bin": ("book/b", record)}
+
+
+def test_the_site_tests_notice_a_served_file_that_is_not_the_published_one(tmp_path: Path) -> None:
+    record = {"bytes": 1, "sha256": hashlib.sha256(b"A").hexdigest(), "fingerprint": FINGERPRINT}
+    manifest = {"fingerprint": FINGERPRINT, "pages": {"book/a": {"files": {"a.bin": record}}}}
+
+    def served(files: dict[str, bytes], fingerprint: str = FINGERPRINT) -> list[str]:
+        site = Site(tmp_path, "", manifest | {"fingerprint": fingerprint}, {}, files)
+        return published_files_disagreeing_with_the_manifest(site)
+
+    assert served({"a.bin": b"A"}) == []
+    assert served({"a.bin": b"B"}) == ["a.bin: the served file's size or SHA-256 is not the manifest's"]
+    assert served({}) == ["a.bin was published but is not served"]
+    assert served({"a.bin": b"A", "b.bin": b""}) == ["b.bin is served but no page published it"]
+    assert served({"a.bin": b"A"}, "0" * 64) == ["a.bin comes from other sources than this build's"]
