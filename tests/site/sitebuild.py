@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -44,6 +45,7 @@ class Site:
     log: str
     manifest: dict[str, Any]
     pages: dict[str, str]  # docname -> HTML
+    published: dict[str, bytes]  # the files served under published/, by name
 
     @property
     def html(self) -> Path:
@@ -102,6 +104,7 @@ def read_site(output_root: Path, log: str = "") -> Site:
             for page in PAGES
             if (html / f"{page}.html").is_file()
         },
+        published={p.name: p.read_bytes() for p in sorted((html / "published").glob("*"))},
     )
 
 
@@ -133,6 +136,24 @@ def pages_run(log: str) -> list[str]:
     """The pages a build executed (in the parallel pool or while reading), not served
     from the cache."""
     return sorted(m["parallel"] or m["serial"] for m in RAN.finditer(log))
+
+
+def published_files_disagreeing_with_the_manifest(site: Site) -> list[str]:
+    """What is wrong with the files the site serves under published/: each file a page published must be there,
+    byte for byte the one its manifest record describes (size, SHA-256, this build's fingerprint), and nothing else."""
+    records = {
+        name: record for page in site.manifest["pages"].values() for name, record in page.get("files", {}).items()
+    }
+    wrong = [f"{name} is served but no page published it" for name in sorted(site.published.keys() - records.keys())]
+    for name, record in sorted(records.items()):
+        data = site.published.get(name)
+        if data is None:
+            wrong.append(f"{name} was published but is not served")
+        elif len(data) != record["bytes"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
+            wrong.append(f"{name}: the served file's size or SHA-256 is not the manifest's")
+        if record["fingerprint"] != site.manifest["fingerprint"]:
+            wrong.append(f"{name} comes from other sources than this build's")
+    return wrong
 
 
 class _PastedText(HTMLParser):

@@ -1,78 +1,18 @@
 """Every page in a real browser, offline, on a phone (390 px) and a laptop (1280 px), in light and dark mode:
 diagrams drawn and readable, math typeset, images loaded, nothing scrolls sideways, nothing fails.
 
-Chromium (Debian's ``chromium``, or Google Chrome) is driven by Playwright through ``executable_path``; Playwright's
-own browser download is never used. Every request to a host other than the local server is blocked and counted
-as a failure, so a hidden CDN dependency fails the test. Full-page screenshots go to ``artifacts/screenshots/``.
-Without a browser these tests skip, unless ``REQUIRE_BROWSER=1`` (set by ``.ci/run`` and the CI workflow).
+The browser and the local server come from conftest.py (see browsing.py: every request to another host is blocked
+and counted as a failure, so a hidden CDN dependency fails the test). Full-page screenshots go to
+``artifacts/screenshots/``.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
-
 import pytest
-from sitebuild import PAGES, ROOT, Site
-
-# the search `tito system info` and `tito system doctor` show
-from tito.environment import BROWSERS, find_browser
+from browsing import SCREENSHOTS, watch
+from sitebuild import PAGES
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site: Site) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site.html))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = find_browser()
-    if executable is None:
-        message = f"no Chromium-family browser found (looked for {', '.join(BROWSERS)}; or set BROWSER_PATH)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message + ", and REQUIRE_BROWSER=1", pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with (
-        sync_playwright() as playwright
-    ):  # Playwright gives the browser a fresh temporary profile
-        launched = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
 
 
 WIDTHS = (390, 1280)  # a phone, a laptop
@@ -115,28 +55,7 @@ def test_page_reads_well_offline(
     page.add_init_script(
         f"localStorage.setItem('mode', '{mode}')"
     )  # the theme's own switch
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"),
-    )
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "requestfailed",
-        lambda request: problems.append(f"failed: {request.url} ({request.failure})"),
-    )
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"),
-    )
-
-    def only_local(route: object) -> None:
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            route.abort()  # reported by "requestfailed"
-
-    page.route("**/*", only_local)
+    problems = watch(page)
     where = f"{docname} at {width} px, {mode}"
     try:
         page.goto(f"{server}/{docname}.html", wait_until="networkidle")

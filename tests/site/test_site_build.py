@@ -21,6 +21,7 @@ from sitebuild import (
     pages_disagreeing_with_the_manifest,
     pages_run,
     pasted_text,
+    published_files_disagreeing_with_the_manifest,
 )
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -110,6 +111,8 @@ def test_rebuild_with_nothing_changed_reuses_every_result(site: Site) -> None:
     again = build(ROOT)
     assert pages_run(again.log) == [], "a rebuild with nothing changed ran a page again"
     assert again.manifest["pages"] == site.manifest["pages"]
+    assert published_files_disagreeing_with_the_manifest(again) == []  # served though not run again
+    assert again.published == site.published
 
 
 @slow
@@ -138,6 +141,10 @@ def test_a_changed_run_changes_the_page(site: Site, tmp_path: Path) -> None:
             run.page(MNIST_PAGE)
         )
     assert pasted_text(first.page(MNIST_PAGE)) != pasted_text(second.page(MNIST_PAGE))
+    # the trained weights the page serves change with the run, and always match the manifest
+    for run in (first, second):
+        assert published_files_disagreeing_with_the_manifest(run) == []
+    assert first.published and first.published != second.published
 
 
 # --- the sources -----------------------------------------------------------------------------------------

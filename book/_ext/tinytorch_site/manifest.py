@@ -1,6 +1,6 @@
-"""The manifest: every value a page glued, read back when the page is read and kept
-in Sphinx's environment, so ``manifest.json`` is complete on a rebuild that reads
-nothing.
+"""The manifest: every value a page glued, and every file it published (size,
+SHA-256, fingerprint), read back when the page is read and kept in Sphinx's
+environment, so ``manifest.json`` is complete on a rebuild that reads nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import tinytorch_book
 from sphinx.application import Sphinx
+from tinytorch_book.files import FILE_KEY_PREFIX
 
 from tinytorch.files import write_atomically
 
@@ -26,20 +27,21 @@ from .versions import version
 PACKAGES = ("tinytorch", "numpy", "jupyter-book", "sphinx", "myst-nb", "matplotlib")
 
 
-def _store(env: Any) -> dict[str, dict[str, Any]]:
+def pages(env: Any) -> dict[str, dict[str, Any]]:
+    """What each page glued and published, by docname, kept in the environment."""
     if not hasattr(env, "tinytorch_pages"):
         env.tinytorch_pages = {}
     return env.tinytorch_pages
 
 
 def forget_doc(app: Sphinx, env: Any, docname: str) -> None:
-    _store(env).pop(docname, None)
+    pages(env).pop(docname, None)
 
 
 def merge_figures(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
     for docname in docnames:
-        if docname in _store(other):
-            _store(env)[docname] = _store(other)[docname]
+        if docname in pages(other):
+            pages(env)[docname] = pages(other)[docname]
 
 
 def collect_figures(app: Sphinx, doctree: Any) -> None:
@@ -54,6 +56,7 @@ def collect_figures(app: Sphinx, doctree: Any) -> None:
     glued = json.loads(folder.joinpath(*env.docname.split("/"))
                        .with_suffix(".glue.json").read_text(encoding="utf-8"))
     figures: dict[str, Any] = {}
+    files: dict[str, Any] = {}
     environment = None
     for key in keys:
         data = glued[key]["data"]
@@ -63,11 +66,14 @@ def collect_figures(app: Sphinx, doctree: Any) -> None:
             value = {"mime_types": sorted(data)}  # e.g. a glued matplotlib figure
         if key == tinytorch_book.ENVIRONMENT_KEY:
             environment = value
+        elif key.startswith(FILE_KEY_PREFIX):
+            files[key.removeprefix(FILE_KEY_PREFIX)] = value
         else:
             figures[key] = value
     execution = NbMetadataCollector.get_exec_data(env, env.docname) or {}
-    _store(env)[env.docname] = {
+    pages(env)[env.docname] = {
         "figures": figures,
+        "files": files,
         "computed_in": environment,
         "execution": {k: execution.get(k) for k in ("method", "runtime", "succeeded")},
     }
@@ -96,6 +102,6 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
                    "commit": commit(Path(app.confdir))},
         "overrides": tinytorch_book.overrides(),
         "fingerprint": fingerprint(Path(app.confdir))["sources"],
-        "pages": {doc: _store(app.env)[doc] for doc in sorted(_store(app.env))},
+        "pages": {doc: pages(app.env)[doc] for doc in sorted(pages(app.env))},
     }
     write_atomically(target, json.dumps(manifest, indent=2) + "\n")

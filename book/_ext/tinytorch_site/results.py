@@ -3,9 +3,10 @@ on changed, and a build is either complete or repaired by the next one.
 
 myst-nb's cache keys a page on its code cells only. A fingerprint of ``tinytorch/``,
 ``milestones/``, ``benchmarks/`` (the chapters quote its results), ``book/_ext/``,
-the ``TINYTORCH_BOOK_*`` settings and every
-installed package's version is kept beside the cache; when it changes, the cache and
-Sphinx's saved environment are wiped, so every page runs again.
+the ``TINYTORCH_BOOK_*`` settings and every installed package's version is kept
+beside the cache; when it changes, the cache, the files the chapters published
+(beside it, see tinytorch_book.files) and Sphinx's saved environment are wiped, so
+every page runs again.
 
 Sphinx rewrites a page only when its source is newer than its HTML, so a build
 stopped while writing pages would leave old pages that no later build replaces. A
@@ -30,6 +31,7 @@ import tinytorch_book
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util import logging
+from tinytorch_book.files import FINGERPRINT_VARIABLE, FOLDER_VARIABLE
 
 from tinytorch.files import remove_stale_temp_files, write_atomically
 
@@ -39,6 +41,7 @@ HERE = Path(__file__).resolve().parents[1]  # book/_ext
 FINGERPRINT_SOURCES = ("tinytorch", "milestones", "benchmarks", "book/_ext")
 FINGERPRINT_FILE = ".tinytorch-fingerprint.json"
 UNFINISHED = ".tinytorch-build-unfinished"
+PUBLISHED = ".tinytorch-published"  # the files the chapters published
 KERNEL_CONFIG = """\
 # Written by book/_ext/tinytorch_site: the chapters' kernels use this profile, not
 # the reader's ~/.ipython, so no startup file of theirs can change a result.
@@ -63,8 +66,9 @@ def start_build(app: Sphinx, config: Any) -> None:
         tinytorch_book.check_overrides()
     except ValueError as err:
         raise ConfigError(str(err)) from None
-    _prepare_kernels(folder, Path(app.confdir))
-    _invalidate_stale_results(app, folder)
+    current = fingerprint(Path(app.confdir))
+    _prepare_kernels(folder, Path(app.confdir), current["sources"])
+    _invalidate_stale_results(app, folder, current)
     marker = folder / UNFINISHED
     if marker.exists():
         logger.info("tinytorch_site: the last build did not finish; every page is "
@@ -81,11 +85,17 @@ def finish_build(app: Sphinx, exception: Exception | None) -> None:
         (build_dir(app) / UNFINISHED).unlink(missing_ok=True)
 
 
-def _prepare_kernels(folder: Path, root: Path) -> None:
+def published_dir(app: Sphinx) -> Path:
+    """Where the chapters' kernels write the files they publish."""
+    return build_dir(app) / PUBLISHED
+
+
+def _prepare_kernels(folder: Path, root: Path, sources: str) -> None:
     """Chapter kernels (started by this process) import ``tinytorch_book`` and the
     ``milestones`` package from any folder (the repo root on the path makes the
-    package win over book/milestones/, the chapters' folder of the same name), and
-    run in a clean IPython profile under the build folder."""
+    package win over book/milestones/, the chapters' folder of the same name), run
+    in a clean IPython profile under the build folder, and are told where to publish
+    files and the fingerprint to stamp them with."""
     given = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     paths = [str(HERE), str(root), *filter(None, given)]
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
@@ -94,6 +104,8 @@ def _prepare_kernels(folder: Path, root: Path) -> None:
     if not config.is_file() or config.read_text(encoding="utf-8") != KERNEL_CONFIG:
         write_atomically(config, KERNEL_CONFIG)
     os.environ["IPYTHONDIR"] = str(folder / ".ipython")
+    os.environ[FOLDER_VARIABLE] = str(folder / PUBLISHED)
+    os.environ[FINGERPRINT_VARIABLE] = sources
 
 
 def digest(root: Path, folders: tuple[str, ...]) -> str:
@@ -134,10 +146,10 @@ def _execution_cache(app: Sphinx) -> Path:
     return build_dir(app) / ".jupyter_cache"
 
 
-def _invalidate_stale_results(app: Sphinx, folder: Path) -> None:
+def _invalidate_stale_results(app: Sphinx, folder: Path,
+                              current: dict[str, Any]) -> None:
     cache = _execution_cache(app)
     stamp = folder / FINGERPRINT_FILE
-    current = fingerprint(Path(app.confdir))
     try:
         previous = json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -150,6 +162,7 @@ def _invalidate_stale_results(app: Sphinx, folder: Path) -> None:
         logger.info(f"tinytorch_site: results are stale ({', '.join(changed)} "
                     f"changed); every page runs again")
     shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(folder / PUBLISHED, ignore_errors=True)
     Path(app.doctreedir, "environment.pickle").unlink(missing_ok=True)  # re-read all
     folder.mkdir(parents=True, exist_ok=True)
     write_atomically(stamp, json.dumps(current, indent=2) + "\n")

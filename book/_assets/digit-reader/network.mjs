@@ -1,0 +1,120 @@
+// A classifier file and its forward pass, in plain JavaScript.
+//
+// The file is what book/_ext/tinytorch_book/classifier.py writes: safetensors (an
+// 8-byte little-endian header length, a JSON header, little-endian float32 data),
+// whose metadata lists the layers in order. The pass runs them one by one, in double
+// precision on the float32 weights. A layer type new there must be added to LAYERS.
+
+const FORMAT = "tinytorch-classifier";
+const VERSION = "1";
+const JSON_FIELDS = ["layers", "input", "classes", "sample_labels", "about"];
+
+const size = (shape) => shape.reduce((a, b) => a * b, 1);
+
+function linear(x, layer, tensors, index) {
+  const weight = tensors[layer.weight];
+  const [outputs, inputs] = weight.shape;
+  if (x.shape.length !== 1 || x.shape[0] !== inputs) {
+    throw new Error(`layer ${index} (linear ${inputs}→${outputs}) got an input ` +
+                    `of shape [${x.shape}]`);
+  }
+  const w = weight.values;
+  const b = layer.bias === null ? null : tensors[layer.bias].values;
+  const y = new Float64Array(outputs);
+  for (let o = 0; o < outputs; o++) {
+    let sum = b === null ? 0 : b[o];
+    const row = o * inputs;
+    for (let i = 0; i < inputs; i++) sum += w[row + i] * x.values[i];
+    y[o] = sum;
+  }
+  return { shape: [outputs], values: y };
+}
+
+const LAYERS = {
+  linear,
+  relu: (x) => ({ shape: x.shape, values: x.values.map((v) => (v > 0 ? v : 0)) }),
+  flatten: (x) => ({ shape: [x.values.length], values: x.values }),
+};
+
+// The network stored in `buffer` (an ArrayBuffer); throws an Error saying what is
+// wrong with a file that is not one this reader runs.
+export function readNetwork(buffer) {
+  const view = new DataView(buffer);
+  const headerLength = buffer.byteLength >= 8 ? Number(view.getBigUint64(0, true)) : -1;
+  if (headerLength < 2 || 8 + headerLength > buffer.byteLength) {
+    throw new Error(`not a safetensors file (${buffer.byteLength} bytes)`);
+  }
+  const bytes = new Uint8Array(buffer, 8, headerLength);
+  const header = JSON.parse(new TextDecoder().decode(bytes));
+  const meta = { ...(header.__metadata__ ?? {}) };
+  if (meta.format !== FORMAT || meta.format_version !== VERSION) {
+    throw new Error(`not a ${FORMAT} file of version ${VERSION} ` +
+                    `(format ${meta.format}, version ${meta.format_version})`);
+  }
+  for (const field of JSON_FIELDS) meta[field] = JSON.parse(meta[field]);
+  const tensors = {};
+  for (const [name, spec] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    const [begin, end] = spec.data_offsets;
+    const count = size(spec.shape);
+    if (spec.dtype !== "F32" || end - begin !== 4 * count) {
+      throw new Error(`tensor ${name}: ${spec.dtype} [${spec.shape}] in ` +
+                      `${end - begin} bytes; this reader takes float32 only`);
+    }
+    const values = new Float32Array(count);
+    const start = 8 + headerLength + begin;
+    for (let i = 0; i < count; i++) values[i] = view.getFloat32(start + 4 * i, true);
+    tensors[name] = { shape: spec.shape, values };
+  }
+  return new Network(meta, tensors);
+}
+
+export class Network {
+  constructor(meta, tensors) {
+    meta.layers.forEach((layer, index) => {
+      if (!(layer.type in LAYERS)) {
+        throw new Error(`layer ${index} is a ${layer.type}, which this reader does ` +
+                        `not run (it runs ${Object.keys(LAYERS).join(", ")})`);
+      }
+    });
+    this.meta = meta;
+    this.tensors = tensors;
+    this.imageSize = size(meta.input.image);
+  }
+
+  // How many weights the layers use (the samples aside).
+  get parameterCount() {
+    return Object.entries(this.tensors)
+      .filter(([name]) => name !== "samples")
+      .reduce((total, [, tensor]) => total + tensor.values.length, 0);
+  }
+
+  // The stored test images: [{image (Float32Array, row by row), label}].
+  get samples() {
+    const { values } = this.tensors.samples;
+    return this.meta.sample_labels.map((label, i) => ({
+      image: values.subarray(i * this.imageSize, (i + 1) * this.imageSize),
+      label: this.meta.classes[label],
+    }));
+  }
+
+  // The scores (logits) for one image: pixels in [0, 1], ink high, row by row.
+  forward(image) {
+    if (image.length !== this.imageSize) {
+      throw new Error(`an image of ${image.length} pixels, not ${this.imageSize}`);
+    }
+    let x = { shape: this.meta.input.shape, values: Float64Array.from(image) };
+    this.meta.layers.forEach((layer, index) => {
+      x = LAYERS[layer.type](x, layer, this.tensors, index);
+    });
+    return x.values;
+  }
+}
+
+// Softmax, shifted by the largest score so that no exponential overflows.
+export function probabilities(logits) {
+  const top = Math.max(...logits);
+  const e = logits.map((v) => Math.exp(v - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}

@@ -1,0 +1,151 @@
+"""A trained image classifier as one file the browser runs: the digit reader on the
+MNIST page fetches it and repeats the network's forward pass in JavaScript.
+
+The file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file: an
+8-byte little-endian header length, a JSON header, then the raw little-endian data.
+Every tensor is float32 and named as in the model's ``state_dict()``; the samples
+(a few test images to try with one click) are the tensor ``samples``. The header's
+``__metadata__`` (strings only, so the structured values are JSON text) says:
+
+- ``format``, ``format_version``: ``tinytorch-classifier``, ``1``;
+- ``fingerprint``: the sources fingerprint of the build that trained it
+  (``manifest.json`` records the same);
+- ``title``: what the page calls the network, e.g. ``784-128-10 MLP``;
+- ``layers``: the forward pass in order, e.g. ``{"type": "linear", "weight":
+  "0.weight", "bias": "0.bias"}``, ``{"type": "relu"}``, ``{"type": "flatten"}``;
+- ``input``: ``{"image": [28, 28], "shape": [784]}``: the image, pixels in [0, 1],
+  ink high, row by row from the top (as ``load_mnist`` gives them), is reshaped to
+  ``shape`` and fed to the first layer;
+- ``classes``: the name of each output; ``sample_labels``: each sample's true class;
+- ``about``: what the chapter adds (its test accuracy, settings, ...).
+
+book/_assets/digit-reader/network.mjs reads it; a layer type new here must be added
+there too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import safetensors
+import safetensors.numpy
+
+import tinytorch as tt
+from tinytorch import nn
+
+from .files import build_fingerprint, publish_file
+
+FORMAT, VERSION = "tinytorch-classifier", "1"
+SAMPLES = "samples"
+JSON_FIELDS = ("layers", "input", "classes", "sample_labels", "about")
+# the layers without parameters, by their type in the header
+PLAIN_LAYERS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "flatten": nn.Flatten}
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A classifier file, read back: its metadata (JSON fields decoded) and tensors."""
+
+    metadata: dict[str, Any]
+    tensors: dict[str, np.ndarray]
+
+    def model(self) -> nn.Sequential:
+        """The network as tinytorch modules, holding the file's weights."""
+        layers: list[nn.Module] = []
+        for layer in self.metadata["layers"]:
+            if layer["type"] == "linear":
+                out_features, in_features = self.tensors[layer["weight"]].shape
+                layers.append(nn.Linear(in_features, out_features,
+                                        bias=layer["bias"] is not None))
+            else:
+                layers.append(PLAIN_LAYERS[layer["type"]]())
+        model = nn.Sequential(*layers)
+        model.load_state_dict({name: self.tensors[name]
+                               for name in model.state_dict()})
+        return model
+
+
+def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
+                     sample_labels: Sequence[int], fingerprint: str,
+                     image_shape: tuple[int, ...] = (28, 28),
+                     about: dict[str, Any] | None = None) -> bytes:
+    """The file's content. ``samples`` are model inputs, shaped ``(k, *input)``; the
+    input shape is theirs and must hold exactly one image of ``image_shape``."""
+    samples = np.asarray(samples)
+    if samples.ndim < 2 or samples.dtype != np.float32:
+        raise ValueError(f"classifier_bytes: samples must be float32 model inputs "
+                         f"shaped (k, *input), got {samples.dtype} {samples.shape}")
+    input_shape = samples.shape[1:]
+    if np.prod(input_shape) != np.prod(image_shape):
+        raise ValueError(f"classifier_bytes: an input of shape {input_shape} does not "
+                         f"hold one image of shape {image_shape}")
+    if len(sample_labels) != len(samples):
+        raise ValueError(f"classifier_bytes: {len(samples)} samples but "
+                         f"{len(sample_labels)} labels")
+    tensors = {name: np.ascontiguousarray(value, dtype=np.float32)
+               for name, value in model.state_dict().items()}
+    outputs = tt.predict(model, samples[:1]).shape[-1]  # the samples fit the model
+    tensors[SAMPLES] = np.ascontiguousarray(samples.reshape(-1, *image_shape))
+    metadata = {
+        "format": FORMAT,
+        "format_version": VERSION,
+        "fingerprint": fingerprint,
+        "title": title,
+        "layers": layers_of(model),
+        "input": {"image": list(image_shape), "shape": list(input_shape)},
+        "classes": [str(i) for i in range(outputs)],
+        "sample_labels": [int(label) for label in sample_labels],
+        "about": about or {},
+    }
+    text = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in metadata.items()}
+    return safetensors.numpy.save(tensors, metadata=text)
+
+
+def publish_classifier(name: str, model: nn.Sequential, title: str,
+                       samples: np.ndarray, sample_labels: Sequence[int],
+                       image_shape: tuple[int, ...] = (28, 28),
+                       about: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Publish ``model`` as the site's ``published/<name>`` (see `classifier_bytes`),
+    stamped with this build's fingerprint; returns the manifest's record."""
+    data = classifier_bytes(model, title, samples, sample_labels,
+                            build_fingerprint(), image_shape, about)
+    return publish_file(name, data)
+
+
+def read_classifier(path: str | Path) -> Classifier:
+    """Read a classifier file, checking its format."""
+    with safetensors.safe_open(str(path), framework="np") as file:
+        metadata = dict(file.metadata() or {})
+        tensors = {name: file.get_tensor(name) for name in file.keys()}
+    if (metadata.get("format"), metadata.get("format_version")) != (FORMAT, VERSION):
+        raise ValueError(f"read_classifier: {path} is not a {FORMAT} file of version "
+                         f"{VERSION} (its metadata: {metadata})")
+    for key in JSON_FIELDS:
+        metadata[key] = json.loads(metadata[key])
+    return Classifier(metadata, tensors)
+
+
+def layers_of(model: nn.Sequential) -> list[dict[str, Any]]:
+    """The header's list of layers: what the browser's forward pass runs."""
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"layers_of: the model is a {type(model).__name__}; the "
+                        f"browser runs an nn.Sequential of Linear, ReLU and Flatten")
+    layers = []
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, nn.Linear):
+            bias = f"{i}.bias" if layer.bias is not None else None
+            layers.append({"type": "linear", "weight": f"{i}.weight", "bias": bias})
+        elif type(layer) in PLAIN_LAYERS.values():
+            names = {kind: name for name, kind in PLAIN_LAYERS.items()}
+            layers.append({"type": names[type(layer)]})
+        else:
+            raise ValueError(
+                f"layers_of: layer {i} is a {type(layer).__name__}, which the "
+                f"browser's forward pass does not run (it knows Linear, ReLU and "
+                f"Flatten); add it here and to book/_assets/digit-reader/network.mjs")
+    return layers
