@@ -22,12 +22,16 @@ BATCH, SIZES = 8, (20, 16, 10)
 
 def mlp() -> nn.Sequential:
     tt.manual_seed(0)
-    return nn.Sequential(nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]))
+    return nn.Sequential(
+        nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2])
+    )
 
 
 def data() -> tuple[tt.Tensor, np.ndarray]:
     rng = np.random.default_rng(0)
-    return tt.tensor(rng.standard_normal((BATCH, SIZES[0]), dtype=np.float32)), np.arange(BATCH) % SIZES[2]
+    return tt.tensor(
+        rng.standard_normal((BATCH, SIZES[0]), dtype=np.float32)
+    ), np.arange(BATCH) % SIZES[2]
 
 
 def step(model: nn.Module) -> tt.Tensor:
@@ -40,8 +44,11 @@ def step(model: nn.Module) -> tt.Tensor:
 def reads_the_hook(node: ast.AST, in_autograd: bool = True) -> bool:
     """`hook` (in autograd.py) or `autograd.hook` (anywhere)."""
     return (in_autograd and isinstance(node, ast.Name) and node.id == "hook") or (
-        isinstance(node, ast.Attribute) and node.attr == "hook"
-        and isinstance(node.value, ast.Name) and node.value.id == "autograd")
+        isinstance(node, ast.Attribute)
+        and node.attr == "hook"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "autograd"
+    )
 
 
 def functions_reading_the_hook() -> dict[str, ast.FunctionDef]:
@@ -51,26 +58,47 @@ def functions_reading_the_hook() -> dict[str, ast.FunctionDef]:
             continue
         tree, here = ast.parse(path.read_text()), path.name == "autograd.py"
         for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef) and any(reads_the_hook(n, here) for n in ast.walk(node)):
+            if isinstance(node, ast.FunctionDef) and any(
+                reads_the_hook(n, here) for n in ast.walk(node)
+            ):
                 found[f"{path.relative_to(CORE)}:{node.name}"] = node
     return found
 
 
+def is_off_check(node: ast.AST) -> bool:
+    """`if hook is None:` (or `if autograd.hook is None:`)."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    test = node.test
+    right = test.comparators[0]
+    return (
+        reads_the_hook(test.left)
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(right, ast.Constant)
+        and right.value is None
+    )
+
+
 def test_the_engine_reads_the_hook_in_three_places_each_behind_one_if():
-    """Off, the hook costs one `is None` test per op, per backward node and per module call."""
+    """Off, the hook costs one `is None` test per op call, backward node and
+    module call."""
     found = functions_reading_the_hook()
-    assert sorted(found) == ["autograd.py:apply", "autograd.py:backward", "nn/module.py:__call__"]
+    assert sorted(found) == [
+        "autograd.py:apply",
+        "autograd.py:backward",
+        "nn/module.py:__call__",
+    ]
     for name, function in found.items():
-        checks = [n for n in ast.walk(function) if isinstance(n, ast.If) and isinstance(n.test, ast.Compare)
-                  and reads_the_hook(n.test.left) and isinstance(n.test.ops[0], ast.Is)
-                  and isinstance(n.test.comparators[0], ast.Constant) and n.test.comparators[0].value is None]
+        checks = [n for n in ast.walk(function) if is_off_check(n)]
         assert len(checks) == 1, name
         (check,) = checks
         # with the hook off, the branch taken never touches it
-        assert not any(reads_the_hook(n) for stmt in check.body for n in ast.walk(stmt)), name
-        reads = [n for n in ast.walk(function) if reads_the_hook(n)]
-        inside = [n for stmt in [check.test, *check.orelse, *check.body] for n in ast.walk(stmt) if reads_the_hook(n)]
-        assert len(reads) == len(inside), f"{name} reads the hook outside its one `if`"
+        off = [n for stmt in check.body for n in ast.walk(stmt)]
+        assert not any(reads_the_hook(n) for n in off), name
+        # and nothing outside the `if` reads it
+        inside = [n for s in [check.test, *check.orelse] for n in ast.walk(s)]
+        everywhere = [n for n in ast.walk(function) if reads_the_hook(n)]
+        assert len(everywhere) == sum(reads_the_hook(n) for n in inside), name
 
 
 def test_module_call_reads_the_hook_before_anything_else():
@@ -87,21 +115,34 @@ def test_counts_match_the_formulas_of_a_known_model():
     linear = prof.ops["Linear"]
     assert linear.calls == 2
     assert linear.forward_macs == n * k * h + n * h * c
-    # layer 0: only its weight's gradient (the data needs none); layer 2: input and weight
+    # layer 0: its weight's gradient only (the data needs none); layer 2: both
     assert linear.backward_macs == n * k * h + 2 * n * h * c
-    assert prof.ops["ReLU"].forward_macs == n * h and prof.ops["ReLU"].backward_macs == n * h
+    assert (
+        prof.ops["ReLU"].forward_macs == n * h
+        and prof.ops["ReLU"].backward_macs == n * h
+    )
     assert prof.ops["CrossEntropy"].forward_macs == n * c
     assert linear.activation_bytes == 4 * (n * h + n * c)
     assert prof.modules["0"].kind == "Linear" and prof.modules["0"].calls == 1
-    assert prof.modules["0"].forward_macs == n * k * h and prof.modules["0"].backward_macs == n * k * h
+    assert (
+        prof.modules["0"].forward_macs == n * k * h
+        and prof.modules["0"].backward_macs == n * k * h
+    )
     assert prof.modules["0"].parameter_bytes == 4 * (k * h + h)
     root = prof.modules["Sequential"]
     assert root.parameter_bytes == 4 * (k * h + h + h * c + c)
-    assert root.forward_macs == sum(prof.modules[m].forward_macs for m in ("0", "1", "2"))
-    assert root.backward_seconds == pytest.approx(sum(prof.modules[m].backward_seconds for m in ("0", "1", "2")))
+    assert root.forward_macs == sum(
+        prof.modules[m].forward_macs for m in ("0", "1", "2")
+    )
+    assert root.backward_seconds == pytest.approx(
+        sum(prof.modules[m].backward_seconds for m in ("0", "1", "2"))
+    )
     assert root.activation_bytes == 4 * n * c
-    assert "CrossEntropyLoss" in prof.modules  # a module outside the model: named by its class
+    assert (
+        "CrossEntropyLoss" in prof.modules
+    )  # a module outside the model: named by its class
     assert prof.macs == sum(s.macs for s in prof.ops.values())
+    assert prof.gemm_macs == linear.macs
 
 
 def test_matmul_and_movement_ops_count_like_their_formulas():
@@ -129,7 +170,11 @@ def test_the_hook_is_off_after_the_block_even_after_an_error_and_profiles_do_not
     with pytest.raises(ValueError), perf.profile():
         raise ValueError("inside")
     assert autograd.hook is None
-    with perf.profile(), pytest.raises(RuntimeError, match="do not nest"), perf.profile():
+    with (
+        perf.profile(),
+        pytest.raises(RuntimeError, match="do not nest"),
+        perf.profile(),
+    ):
         pass
     assert autograd.hook is None
 
@@ -152,7 +197,14 @@ def test_the_floor_is_the_work_at_the_peak_and_the_table_states_it():
     assert peak > 0
     assert prof.floor_seconds(peak) == pytest.approx(2 * prof.macs / (peak * 1e9))
     table = prof.table(peak)
-    for name in ("Linear", "CrossEntropy", "0 (Linear)", "Sequential", "GEMM peak", "the floor"):
+    for name in (
+        "Linear",
+        "CrossEntropy",
+        "0 (Linear)",
+        "Sequential",
+        "GEMM peak",
+        "the floor",
+    ):
         assert name in table
     with pytest.raises(ValueError, match="size"):
         perf.gemm_peak(size=0)

@@ -45,10 +45,15 @@ def test_structured_pruning_removes_whole_units_by_l2_norm():
     norms = np.linalg.norm(model[0].weight.data, axis=1)
     last = model[2].weight.data.copy()
     masks = perf.ln_structured(model, 0.25)
-    assert sorted(masks) == ["0.bias", "0.weight"]  # the output layer's units are the classes
+    assert sorted(masks) == [
+        "0.bias",
+        "0.weight",
+    ]  # the output layer's units are the classes
     gone = ~masks["0.bias"]
     assert gone.sum() == 8 and norms[gone].max() <= norms[~gone].min()
-    assert (model[0].weight.data[gone] == 0).all() and (model[0].bias.data[gone] == 0).all()
+    assert (model[0].weight.data[gone] == 0).all() and (
+        model[0].bias.data[gone] == 0
+    ).all()
     assert (model[0].weight.data[~gone] != 0).all()
     assert np.array_equal(model[2].weight.data, last)
     with pytest.raises(KeyError, match="not channel-layer weights"):
@@ -72,24 +77,34 @@ def fine_tune(model, masks, keep: bool) -> tuple[list[float], list[bool]]:
     still_zero = []
 
     def check(progress):
-        still_zero.append(all((params[n].data[~m] == 0).all() for n, m in masks.items()))
+        still_zero.append(
+            all((params[n].data[~m] == 0).all() for n, m in masks.items())
+        )
 
-    history = tt.fit(model, digits_loader(), nn.CrossEntropyLoss(), optimizer, 3, callback=check)
+    history = tt.fit(
+        model, digits_loader(), nn.CrossEntropyLoss(), optimizer, 3, callback=check
+    )
     return history.loss, still_zero
 
 
-@pytest.mark.parametrize("prune", [lambda m: perf.global_unstructured(m, 0.8),
-                                   lambda m: perf.ln_structured(m, 0.5)],
-                         ids=["unstructured", "structured"])
+@pytest.mark.parametrize(
+    "prune",
+    [lambda m: perf.global_unstructured(m, 0.8), lambda m: perf.ln_structured(m, 0.5)],
+    ids=["unstructured", "structured"],
+)
 def test_pruned_weights_stay_exactly_zero_through_fine_tuning(prune):
     model = mlp()
     masks = prune(model)
-    kept_before = {n: p.data[masks[n]].copy() for n, p in model.named_parameters() if n in masks}
+    kept_before = {
+        n: p.data[masks[n]].copy() for n, p in model.named_parameters() if n in masks
+    }
     loss, still_zero = fine_tune(model, masks, keep=True)
     assert len(still_zero) == 3 * 8 and all(still_zero)  # after every single step
     assert loss[-1] < loss[0]  # and it learned
     params = dict(model.named_parameters())
-    assert all(not np.array_equal(params[n].data[masks[n]], v) for n, v in kept_before.items())
+    assert all(
+        not np.array_equal(params[n].data[masks[n]], v) for n, v in kept_before.items()
+    )
 
 
 def test_without_the_masks_adam_revives_pruned_weights():

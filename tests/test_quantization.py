@@ -27,7 +27,9 @@ def test_every_entry_is_within_half_a_step_of_its_channel(w):
     assert scale.dtype == np.float32 and scale.shape == (len(w),)
     s = scale.astype(np.float64).reshape(-1, *[1] * (w.ndim - 1))
     error = np.abs(w.astype(np.float64) - s * q)
-    assert (error <= s / 2 * (1 + 1e-12)).all()  # |w - s q| <= s/2, up to float64 rounding
+    assert (
+        error <= s / 2 * (1 + 1e-12)
+    ).all()  # |w - s q| <= s/2, up to float64 rounding
     rows = np.abs(q.reshape(len(q), -1)).max(axis=1)
     live = (np.abs(w.reshape(len(w), -1)).max(axis=1) / 127).astype(np.float32) > 0
     assert (rows[live] == 127).all()  # each channel uses the whole int8 range
@@ -37,8 +39,14 @@ def test_every_entry_is_within_half_a_step_of_its_channel(w):
     assert np.array_equal(dequantized, (s * q).astype(np.float32))
 
 
-@pytest.mark.parametrize("bad", [np.ones((3, 4), np.int32), np.ones(4, np.float32),
-                                 np.array([[1.0, np.nan]], np.float32)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.ones((3, 4), np.int32),
+        np.ones(4, np.float32),
+        np.array([[1.0, np.nan]], np.float32),
+    ],
+)
 def test_quantize_per_channel_refuses_what_it_cannot_quantize(bad):
     with pytest.raises(ValueError, match="quantize_per_channel: needs a finite"):
         perf.quantize_per_channel(bad)
@@ -61,7 +69,9 @@ def test_quantize_swaps_every_channel_layer_and_leaves_the_model_alone():
     kinds = [type(layer).__name__ for layer in quantized.layers]
     assert kinds == ["QuantizedLinear", "ReLU", "QuantizedLinear"]
     assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
-    assert set(perf.quantization.QUANTIZED) == set(perf.CHANNEL_LAYERS)  # a new layer joins both
+    assert set(perf.quantization.QUANTIZED) == set(
+        perf.CHANNEL_LAYERS
+    )  # a new layer joins both
 
 
 def test_the_float32_path_is_the_layer_with_dequantized_weights():
@@ -74,7 +84,9 @@ def test_the_float32_path_is_the_layer_with_dequantized_weights():
     np.testing.assert_allclose(twin(tt.tensor(x)).data, expected, rtol=1e-6, atol=1e-6)
     # the weight's error, s/2 per entry, bounds the output's: sum_i |x_i| s_j / 2
     bound = np.abs(x).sum(axis=1, keepdims=True) * twin.scale / 2
-    assert (np.abs(twin(tt.tensor(x)).data - layer(tt.tensor(x)).data) <= bound + 1e-5).all()
+    assert (
+        np.abs(twin(tt.tensor(x)).data - layer(tt.tensor(x)).data) <= bound + 1e-5
+    ).all()
 
 
 def test_the_int8_path_is_exact_integer_arithmetic_rescaled():
@@ -97,11 +109,15 @@ def test_calibration_sees_each_layers_own_inputs():
     model = mlp()
     calibration = batches()
     quantized = perf.quantize(model, "int8", calibration)
-    hidden = max(np.maximum(x @ model[0].weight.data.T + model[0].bias.data, 0).max()
-                 for x in calibration)
+    hidden = max(
+        np.maximum(x @ model[0].weight.data.T + model[0].bias.data, 0).max()
+        for x in calibration
+    )
     # the second layer saw the first quantized layer's outputs, within its error
     assert quantized[2].input_scale * 127 == pytest.approx(hidden, rel=1e-2)
-    assert quantized.training and all(layer.observed is None for layer in quantized.layers[::2])
+    assert quantized.training and all(
+        layer.observed is None for layer in quantized.layers[::2]
+    )
 
 
 def test_int8_needs_calibration_and_says_so():
@@ -124,8 +140,16 @@ def test_sizes_are_bytes_of_real_files(tmp_path):
     model = mlp()
     quantized = perf.quantize(model, "int8", batches())
     arrays = perf.state(quantized)
-    assert sorted(arrays) == ["0.bias", "0.input_scale", "0.scale", "0.weight_int8",
-                              "2.bias", "2.input_scale", "2.scale", "2.weight_int8"]
+    assert sorted(arrays) == [
+        "0.bias",
+        "0.input_scale",
+        "0.scale",
+        "0.weight_int8",
+        "2.bias",
+        "2.input_scale",
+        "2.scale",
+        "2.weight_int8",
+    ]
     sizes = {}
     for compress in (False, True):
         for name, m in (("float", model), ("int8", quantized)):
@@ -135,7 +159,9 @@ def test_sizes_are_bytes_of_real_files(tmp_path):
     stored = sum(a.nbytes for a in arrays.values())
     # uncompressed: every byte of every array, and a header of about 240 bytes each
     assert stored < sizes["int8", False] < stored + 300 * len(arrays)
-    assert sizes["int8", True] < sizes["float", True] / 1.5  # headers weigh on so few bytes
+    assert (
+        sizes["int8", True] < sizes["float", True] / 1.5
+    )  # headers weigh on so few bytes
     big = nn.Linear(300, 200)
     big_float = perf.save(big, tmp_path / "big-float.npz", compress=False)
     big_int8 = perf.save(perf.quantize(big), tmp_path / "big-int8.npz", compress=False)

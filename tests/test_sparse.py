@@ -55,12 +55,18 @@ def test_sparse_files_round_trip_float_and_int8_models(tmp_path):
     x = tt.randn(4, 200)
     for name, m in (("float", model), ("int8", perf.quantize(model))):
         dense = perf.save(m, tmp_path / f"{name}.npz", compress=False)
-        sparse = perf.save(m, tmp_path / f"{name}-sparse.npz", sparse=True, compress=False)
-        stored = sum(Bitmap.from_dense(a).nbytes if a.ndim >= 2 else a.nbytes
-                     for a in perf.state(m).values())
+        sparse = perf.save(
+            m, tmp_path / f"{name}-sparse.npz", sparse=True, compress=False
+        )
+        stored = sum(
+            Bitmap.from_dense(a).nbytes if a.ndim >= 2 else a.nbytes
+            for a in perf.state(m).values()
+        )
         with np.load(tmp_path / f"{name}-sparse.npz") as npz:
             members = len(npz.files)
-        assert stored < sparse < stored + 300 * members  # the format's bytes, and headers
+        assert (
+            stored < sparse < stored + 300 * members
+        )  # the format's bytes, and headers
         assert sparse < dense / 2
         tt.manual_seed(7)  # a copy with other weights, overwritten by the file
         copy = nn.Sequential(nn.Linear(200, 100), nn.ReLU(), nn.Linear(100, 10))

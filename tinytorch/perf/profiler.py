@@ -179,6 +179,13 @@ class profile:
         """Every op's multiply-adds, forward and backward."""
         return sum(s.macs for s in self.ops.values())
 
+    @property
+    def gemm_macs(self) -> int:
+        """The multiply-adds of the matrix products (the ops counted by `_product`)."""
+        products = {op.__name__ for op, rule in MULTIPLY_ADDS.items()
+                    if rule is _product}
+        return sum(s.macs for name, s in self.ops.items() if name in products)
+
     def floor_seconds(self, gflops: float) -> float:
         """The time the multiply-adds take at `gflops` (two flops each): no run of
         this work on this machine can be faster."""
@@ -191,32 +198,35 @@ class profile:
         total = self.seconds or op_time or 1.0
         ops_by_time = sorted(self.ops.items(), key=lambda kv: -kv[1].seconds)
         lines = [_row("op", "calls", "fwd ms", "bwd ms", "time", "M mul-add",
-                      "param KB", "act. KB")]
+                      "act. KB/call", "")]
         lines += [_stats_row(name, s, total) for name, s in ops_by_time]
-        lines += ["", _row("module", *[""] * 7)]
-        lines += [_stats_row(f"{n} ({s.kind})" if n != s.kind else n, s, total)
+        lines += ["", _row("module", *[""] * 5, "", "param KB")]
+        lines += [_stats_row(f"{n} ({s.kind})" if n != s.kind else n, s, total, True)
                   for n, s in self.modules.items()]
         lines += ["", f"{self.seconds * 1e3:.1f} ms in all; {op_time * 1e3:.1f} ms "
                       f"({op_time / total:.0%}) inside ops, the rest in Python, the "
                       f"optimizer and the data"]
         if gflops is not None and self.macs:
-            floor = self.floor_seconds(gflops)
+            floor, gemm = self.floor_seconds(gflops), self.gemm_macs / self.macs
             lines.append(
-                f"{self.macs / 1e6:.1f} M multiply-adds: {floor * 1e3:.2f} ms at the "
-                f"GEMM peak of {gflops:.1f} GFLOP/s, the floor "
-                f"({total / floor:.0f}x below the time measured)")
+                f"{self.macs / 1e6:.1f} M multiply-adds ({gemm:.0%} in matrix "
+                f"products): {floor * 1e3:.2f} ms at the GEMM peak of "
+                f"{gflops:.1f} GFLOP/s, the floor ({total / floor:.0f}x below the time "
+                f"measured)")
         return "\n".join(lines)
 
 
 def _row(name: str, *cells: str) -> str:
-    return f"{name[:28]:28}" + "".join(f"{c:>10}" for c in cells)
+    return f"{name[:24]:24}" + "".join(f"{c:>10}" for c in cells[:5]) + "".join(
+        f"{c:>13}" for c in cells[5:]).rstrip()
 
 
-def _stats_row(name: str, s: Stats, total: float) -> str:
+def _stats_row(name: str, s: Stats, total: float, module: bool = False) -> str:
+    per_call = s.activation_bytes / s.calls / 1e3 if s.calls else 0.0
     return _row(name, f"{s.calls}", f"{s.forward_seconds * 1e3:.2f}",
                 f"{s.backward_seconds * 1e3:.2f}", f"{s.seconds / total:.0%}",
-                f"{s.macs / 1e6:.2f}", f"{s.parameter_bytes / 1e3:.1f}",
-                f"{s.activation_bytes / 1e3:.1f}")
+                f"{s.macs / 1e6:.2f}", f"{per_call:.1f}",
+                f"{s.parameter_bytes / 1e3:.1f}" if module else "")
 
 
 def gemm_peak(size: int = 1024, repeat: int = 5) -> float:
