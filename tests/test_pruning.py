@@ -60,6 +60,10 @@ def test_structured_pruning_removes_whole_units_by_l2_norm():
         perf.ln_structured(mlp(), 0.5, names=["1.weight"])
     with pytest.raises(ValueError, match="amount"):
         perf.ln_structured(mlp(), 1.0)
+    with pytest.raises(
+        ValueError, match=r"Sequential has no layer to act on \(Linear\)"
+    ):
+        perf.global_unstructured(nn.Sequential(nn.ReLU()), 0.5)
 
 
 def digits_loader() -> DataLoader:

@@ -27,8 +27,12 @@ def channel_weights(model: Module) -> dict[str, Parameter]:
     """The weights of the model's channel layers, by parameter name ("0.weight")."""
     if not isinstance(model, Module):
         raise TypeError(f"expected a tinytorch Module, got {type(model).__name__}")
-    return {
+    weights = {
         f"{name}.weight" if name else "weight": module.weight
         for name, module in named_modules(model)
         if isinstance(module, CHANNEL_LAYERS)
     }
+    if not weights:
+        kinds = ", ".join(kind.__name__ for kind in CHANNEL_LAYERS)
+        raise ValueError(f"{type(model).__name__} has no layer to act on ({kinds})")
+    return weights

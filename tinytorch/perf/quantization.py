@@ -52,12 +52,15 @@ def dequantize(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 class QuantizedLinear(Module):
     """A Linear layer with an int8 weight and a float32 scale per output: inference
-    only (its outputs carry no graph)."""
+    only (its outputs carry no graph). A layer whose forward is a matrix product of
+    input rows by its weight's rows (a convolution, on unfolded patches) can reuse
+    `_matmul` in a subclass."""
 
     def __init__(self, linear: Linear, matmul: str = "float32") -> None:
         _check_matmul("QuantizedLinear", matmul)
-        self.in_features, self.out_features = linear.in_features, linear.out_features
         self.weight_int8, self.scale = quantize_per_channel(linear.weight._data)
+        self.out_features = len(self.weight_int8)
+        self.in_features = self.weight_int8[0].size  # the fan-in of one output
         self.bias = None if linear.bias is None else linear.bias._data.copy()
         self.input_scale = np.zeros((), np.float32)  # 0 until calibrated
         self.matmul = matmul
@@ -114,7 +117,7 @@ def quantize(model: Module, matmul: str = "float32",
 
 
 def _swap(module: Module, matmul: str) -> Module:
-    twin = QUANTIZED.get(type(module))
+    twin = next((t for kind, t in QUANTIZED.items() if isinstance(module, kind)), None)
     if twin is not None:
         return twin(module, matmul)
     for attr, value in vars(module).items():
