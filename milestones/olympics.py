@@ -64,6 +64,9 @@ def reloaded(model: Module, path: Path, skeleton: Module,
 
 def use_matmul(model: Module, matmul: str) -> Module:
     """Switch every quantized layer of `model` to the "float32" or "int8" path."""
+    if matmul not in perf.quantization.MATMULS:
+        raise ValueError(f"use_matmul: matmul must be one of "
+                         f"{perf.quantization.MATMULS}, got {matmul!r}")
     for module in model.modules():
         if isinstance(module, perf.QuantizedLinear):
             module.matmul = matmul
