@@ -5,7 +5,8 @@ Milestone folders start with their number and year (``01_1957_perceptron``), whi
 ``import`` cannot spell, so ``load`` imports a script from its file instead. What the
 scripts share lives beside this file: ``training`` (the one training skeleton and its
 live display), ``splits`` (their data), ``results`` (metrics, goals, the table),
-``cli`` (the command line) and ``images`` (weight pictures).
+``cli`` (the command line), ``images`` (weight pictures) and ``olympics`` (the
+models milestone 06 measures, and its measurements).
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def _record(
 
 
 def _parser(
-    doc: str, settings: Settings | None, weights: bool
+    doc: str, settings: Settings | None, weights: bool, models: tuple[str, ...] = ()
 ) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc.strip().split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0,
@@ -77,6 +77,9 @@ def _parser(
                             help=f"learning rate (default {settings.lr:g})")
         parser.add_argument("--batch-size", type=_positive(int),
                             help=f"default {settings.batch_size}")
+    if models:
+        parser.add_argument("--model", choices=models, default=models[0],
+                            help=f"which model (default {models[0]})")
     if weights:
         parser.add_argument("--save-weights", metavar="FILE.png", type=Path,
                             help="save the first layer's weights as a PNG")
@@ -90,17 +93,18 @@ def main(
     settings: Settings | None = None,
     weight_image: Callable[[Module], np.ndarray] | None = None,
     argv: list[str] | None = None,
+    models: tuple[str, ...] = (),
 ) -> None:
-    """Parse the options (those of `settings`, for a script that trains), run, print
-    the results table, record the run for `tito milestones status` (and save the
-    weights).
+    """Parse the options (those of `settings`, for a script that trains; --model, for
+    a script that takes one of `models`), run, print the results table, record the
+    run for `tito milestones status` (and save the weights).
 
     A diverging run or missing data ends with a one-paragraph message and exit code
     1, without the numpy overflow warnings that led there; output piped into a
     program that stops reading (`| head`) ends quietly.
     """
     doc = sys.modules[run.__module__].__doc__ or ""
-    args = _parser(doc, settings, weight_image is not None).parse_args(argv)
+    args = _parser(doc, settings, weight_image is not None, models).parse_args(argv)
     chosen = {k: v for k, v in vars(args).items() if v is not None}
     chosen.pop("save_weights", None)
     if settings is None:

@@ -40,6 +40,18 @@ class Settings:
     seed: int = 0
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """What a script's `run` trains with, kept on it as `run.recipe`, so that a later
+    milestone can rebuild, fine-tune or profile the same model the same way."""
+
+    model: Callable[[], Module]
+    data: Callable[[int], Splits]
+    loss_fn: Callable[[tt.Tensor, tt.Tensor], tt.Tensor]
+    optimizer: Callable[..., Optimizer]
+    settings: Settings
+
+
 def trainer(
     name: str,
     model: Callable[[], Module],
@@ -74,6 +86,7 @@ def trainer(
                        data=splits.about, test_data=splits.test_about)
 
     run.__module__ = model.__module__  # the script's, whose docstring the CLI shows
+    run.recipe = Recipe(model, data, loss_fn, optimizer, defaults)
     run.__doc__ = (f"Train {name!r} and return its metrics. Keyword settings replace "
                    f"the defaults {defaults}; quick caps the epochs, quiet hides the "
                    f"progress, callback sees every step.")

@@ -172,3 +172,30 @@ def test_bad_counts_are_refused_by_the_parser(bench, option: str, capsys) -> Non
         bench.parse_args([option, "0"])
     assert exit.value.code == 2
     assert f"{option}: must be at least 1, got 0" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def overhead():
+    spec = importlib.util.spec_from_file_location(
+        "profiler_overhead", BENCHMARKS / "profiler_overhead.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_overhead_benchmark_compares_identical_training(overhead) -> None:
+    """Profiled or not, the same seed trains the same weights: only the time differs."""
+    rng = np.random.default_rng(0)
+    x = rng.random((96, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 96)
+    on, off = (overhead.StepsRun(profiled, x, y, seed=3) for profiled in (True, False))
+    assert on.epoch(None) == off.epoch(None)
+    assert on.profile is not None and off.profile is None
+    for p, q in zip(on.model.parameters(), off.model.parameters(), strict=True):
+        assert np.array_equal(p.data, q.data)
+    # per step: 4 ops (Linear, ReLU, Linear, CrossEntropy), their 4 backward nodes and
+    # 5 module calls (the model, its 3 layers, the loss): 13 `is None` tests
+    cost = overhead.hook_off_cost(on.profile, steps=3)
+    assert cost["tests_per_step"] == 13
+    assert cost["seconds_per_step"] == 13 * cost["seconds_per_test"]

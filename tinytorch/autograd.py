@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from ._tensor import Tensor
 
 enabled = True  # grad mode: read by Function.apply on every op
+# The engine's one hook: None, or a profiler (tinytorch.perf) that runs each forward,
+# backward and module call itself to time it. Off, it costs one `is None` per op.
+hook: Any = None
 
 
 @contextlib.contextmanager
@@ -91,7 +94,10 @@ class Function:
             problem = (f"{cls.__name__}: its inputs must be tensors, got ({kinds}); "
                        f"wrap arrays with tinytorch.tensor(...)")
             raise TypeError(problem) from None
-        data = ctx.forward(*arrays, **params)
+        if hook is None:
+            data = ctx.forward(*arrays, **params)
+        else:
+            data = hook.forward(ctx, arrays, params)
         if type(data) is not np.ndarray:  # numpy gives scalars for 0-d results
             data = np.asarray(data)
         if enabled:
@@ -114,7 +120,10 @@ def backward(root: Tensor, grad: np.ndarray) -> None:
         ctx = node._ctx
         if tuple([t._version for t in ctx.inputs]) != ctx.versions:
             raise _edited_after_forward(ctx)
-        parent_grads = ctx.backward(grads.pop(id(node)))
+        if hook is None:
+            parent_grads = ctx.backward(grads.pop(id(node)))
+        else:
+            parent_grads = hook.backward(ctx, grads.pop(id(node)))
         for i, (parent, g) in enumerate(zip(ctx.inputs, parent_grads, strict=True)):
             if g is None or not parent.requires_grad:
                 continue

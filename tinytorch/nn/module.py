@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import autograd
 from .._tensor import Tensor
 from ..autograd import no_grad
 
@@ -35,7 +36,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if autograd.hook is None:  # the engine's hook: a profiler, when one runs
+            out = self.forward(*args, **kwargs)
+        else:
+            out = autograd.hook.module(self, args, kwargs)
+        return out
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """Direct sub-modules, from attributes and lists of modules."""

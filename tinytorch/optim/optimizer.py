@@ -6,7 +6,7 @@ Book: book/modules/06_optimizers.md
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,7 @@ class Optimizer:
         check_number(name, "lr", self.lr, low=0, low_inclusive=False)
         self.steps = 0
         self._scratch = [np.empty_like(p._data) for p in self.params]
+        self._post_hooks: list[Callable[[Optimizer], None]] = []
 
     def zero_grad(self) -> None:
         """Forget the gradients of the last backward pass (None, as PyTorch does)."""
@@ -65,6 +66,18 @@ class Optimizer:
                 )
             self._update(i, p._data, p.grad, self._scratch[i])
             p._version += 1  # changed in place: a graph that saved it is now stale
+        for hook in self._post_hooks:
+            hook(self)
+
+    def register_step_post_hook(self, hook: Callable[[Optimizer], None]) -> None:
+        """Call `hook(optimizer)` after every step, e.g. to keep pruned weights at
+        zero while fine-tuning (PyTorch's hook also gets the step's arguments)."""
+        if not callable(hook):
+            raise TypeError(
+                f"register_step_post_hook: hook must be callable, got "
+                f"{type(hook).__name__}"
+            )
+        self._post_hooks.append(hook)
 
     def _update(
         self, i: int, param: np.ndarray, grad: np.ndarray, scratch: np.ndarray

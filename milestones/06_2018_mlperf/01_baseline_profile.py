@@ -1,0 +1,93 @@
+"""Milestone 06 (2018), part 1: measure before optimizing.
+
+Trains the baseline (by default the MNIST MLP of milestone 03), then profiles
+PROFILE_STEPS of its training steps and one pass over the 10,000 test digits: per op
+and per module, the time, the multiply-adds and the bytes, and the floor, the time
+those multiply-adds would take at this machine's measured float32 GEMM peak. It
+states the baseline that the other events are measured against too: its accuracy,
+the bytes of its saved file and its time per test image.
+
+    python milestones/06_2018_mlperf/01_baseline_profile.py [--model mlp]
+        [--epochs 5] [--seed 0] [--quick] [--quiet]
+
+--epochs, --lr and --batch-size set the baseline's training (by default the settings
+of the model's own script).
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import tinytorch as tt
+from tinytorch import perf
+from tinytorch.data import DataLoader, TensorDataset
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
+from milestones import olympics  # noqa: E402
+from milestones.cli import main  # noqa: E402
+from milestones.results import EVAL_BATCH, Goal  # noqa: E402
+
+NAME = "2018 MLPerf: baseline profile"
+EXPECTED: dict[str, tuple[float, float, str]] = {}  # the course states no figure
+
+
+def _goals(quick: bool) -> tuple[Goal, ...]:
+    return (Goal("gemm_work_share", low=0.9, quick=quick),
+            Goal("floor_share", high=1.0, quick=quick))
+
+
+GOALS = _goals(quick=False) + _goals(quick=True)
+SETTINGS = olympics.script("mlp").SETTINGS  # the default model's training
+PROFILE_STEPS = 200  # training steps profiled, after as many unprofiled ones
+
+
+def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int = 0,
+        trained: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    """Train (or reuse) the baseline; profile its training steps and inference."""
+    result = olympics.baseline(model, quick, quiet, seed, trained, **overrides)
+    recipe = olympics.script(model).run.recipe
+    settings = replace(recipe.settings, **overrides)
+    data = recipe.data(seed)
+    net = copy.deepcopy(result["model"])  # the steps profiled train it further
+    n = PROFILE_STEPS * settings.batch_size
+    steps = DataLoader(TensorDataset(data.x_train[:n], data.y_train[:n]),
+                       settings.batch_size, shuffle=True, seed=seed)
+    optimizer = recipe.optimizer(net.parameters(), lr=settings.lr)
+    tt.train_epoch(net, steps, recipe.loss_fn, optimizer)  # warms caches, allocators
+    with perf.profile(net) as training:
+        tt.train_epoch(net, steps, recipe.loss_fn, optimizer)
+    with perf.profile(net) as inference:
+        tt.evaluate(net, DataLoader(TensorDataset(data.x_test, data.y_test),
+                                    EVAL_BATCH))
+    peak = perf.gemm_peak()
+    with tempfile.TemporaryDirectory() as scratch:
+        file_bytes = perf.save(result["model"], Path(scratch) / "baseline.npz")
+    images = len(data.x_test)
+    result = result | {
+        "name": NAME, "model_name": model, "peak_gflops": peak,
+        "profile_steps": PROFILE_STEPS, "file_bytes": file_bytes,
+        "step_seconds": training.seconds / PROFILE_STEPS,
+        "step_floor_seconds": training.floor_seconds(peak) / PROFILE_STEPS,
+        "floor_share": training.floor_seconds(peak) / training.seconds,
+        "gemm_work_share": training.gemm_macs / training.macs,
+        "image_seconds": inference.seconds / images,
+        "image_floor_seconds": inference.floor_seconds(peak) / images,
+        "training_profile": training, "inference_profile": inference,
+    }
+    if not quiet:
+        print(f"\n{model}: {PROFILE_STEPS} training steps of batch "
+              f"{settings.batch_size}, profiled\n\n{training.table(peak)}\n")
+        print(f"{model}: the {images:,} test images in batches of {EVAL_BATCH}, "
+              f"profiled\n\n{inference.table(peak)}\n")
+        print(f"saved: {file_bytes:,} bytes; {result['image_seconds'] * 1e6:.1f} µs "
+              f"per test image\n")
+    return result
+
+
+if __name__ == "__main__":
+    main(run, EXPECTED, GOALS, SETTINGS, models=tuple(olympics.MODELS))

@@ -1,0 +1,30 @@
+"""Systems tools that take a trained model: profile it, quantize it, prune it, and
+measure its size as the bytes of a saved file.
+
+The core never imports this package: its one tie to the engine is `autograd.hook`,
+which the profiler sets while it runs.
+
+Book: book/modules/14_profiling.md
+"""
+
+from . import layers, profiler, pruning, quantization, serialization, sparse
+from .layers import CHANNEL_LAYERS, channel_weights, named_modules
+from .profiler import Stats, gemm_peak, profile
+from .pruning import global_unstructured, keep_pruned, ln_structured, sparsity
+from .quantization import (
+    QuantizedLinear,
+    calibrate,
+    dequantize,
+    quantize,
+    quantize_per_channel,
+)
+from .serialization import load, load_state, save, state
+from .sparse import Bitmap
+
+__all__ = [
+    "CHANNEL_LAYERS", "Bitmap", "QuantizedLinear", "Stats", "calibrate",
+    "channel_weights", "dequantize", "gemm_peak", "global_unstructured", "keep_pruned",
+    "layers", "ln_structured", "load", "load_state", "named_modules", "profile",
+    "profiler", "pruning", "quantization", "quantize", "quantize_per_channel", "save",
+    "serialization", "sparse", "sparsity", "state",
+]  # fmt: skip

@@ -1,0 +1,38 @@
+"""Which layers the systems tools act on, and how they find them by name.
+
+Quantization and pruning work per output channel: one row of a Linear weight
+(out_features, in_features). A layer joins `CHANNEL_LAYERS` when its weight keeps
+its output channels along axis 0, as PyTorch's Conv2d (out, in, kh, kw) does too.
+
+Book: book/modules/15_quantization.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..nn import Linear, Module, Parameter
+
+CHANNEL_LAYERS: tuple[type[Module], ...] = (Linear,)
+
+
+def named_modules(model: Module, prefix: str = "") -> Iterator[tuple[str, Module]]:
+    """(dotted name, module) for the model ("" for itself) and every module inside."""
+    yield prefix, model
+    for name, child in model.named_children():
+        yield from named_modules(child, f"{prefix}.{name}" if prefix else name)
+
+
+def channel_weights(model: Module) -> dict[str, Parameter]:
+    """The weights of the model's channel layers, by parameter name ("0.weight")."""
+    if not isinstance(model, Module):
+        raise TypeError(f"expected a tinytorch Module, got {type(model).__name__}")
+    weights = {
+        f"{name}.weight" if name else "weight": module.weight
+        for name, module in named_modules(model)
+        if isinstance(module, CHANNEL_LAYERS)
+    }
+    if not weights:
+        kinds = ", ".join(kind.__name__ for kind in CHANNEL_LAYERS)
+        raise ValueError(f"{type(model).__name__} has no layer to act on ({kinds})")
+    return weights
