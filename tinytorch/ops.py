@@ -11,9 +11,10 @@ Book: book/under_the_hood.md
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .autograd import Function
-from .checks import ShapeError
+from .checks import ShapeError, check_windows
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -108,9 +109,7 @@ class ReLU(Function):
 
     def forward(ctx, a):
         ctx.mask = a > 0
-        return (
-            a * ctx.mask
-        )  # not np.maximum: the product keeps the dtype, reuses the mask
+        return a * ctx.mask  # not np.maximum: keeps the dtype, reuses the mask
 
     def backward(ctx, grad):
         return (grad * ctx.mask,)
@@ -120,9 +119,7 @@ class Sigmoid(Function):
     """1 / (1 + e ** -a)."""
 
     def forward(ctx, a):
-        ctx.out = 0.5 * (
-            1 + np.tanh(0.5 * a)
-        )  # never overflows, unlike 1 / (1 + exp(-a))
+        ctx.out = 0.5 * (1 + np.tanh(0.5 * a))  # never overflows, unlike 1/(1+e^-a)
         return ctx.out
 
     def backward(ctx, grad):
@@ -181,7 +178,8 @@ class Max(Function):
             everything = tuple(range(ctx.a.ndim))
             grad = np.expand_dims(grad, everything if ctx.axis is None else ctx.axis)
         winners = ctx.a == ctx.out
-        return (grad * winners / winners.sum(axis=ctx.axis, keepdims=True),)
+        shares = grad / winners.sum(axis=ctx.axis, keepdims=True, dtype=grad.dtype)
+        return (shares * winners,)
 
 
 # ------------------------------------------------------------------------- movement
@@ -239,6 +237,40 @@ def _is_basic(index: object) -> bool:
     """True for an index of ints, slices, None and ...: it never repeats an element."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(isinstance(p, int | slice | type(None) | type(Ellipsis)) for p in parts)
+
+
+class Unfold(Function):
+    """im2col: every kh x kw window of images (N, C, H, W), zero-padded and `stride`
+    apart, as the columns of one matrix (C*kh*kw, OH*OW*N): a convolution is then one
+    matrix product, a pooling layer one reduction.
+
+    One copy of a strided view, with the images innermost: the copy, and backward's
+    kh*kw strided slice-adds (col2im), run over contiguous rows of OW*N values, and
+    `weight @ columns` is NCHW after a transpose that copies nothing.
+    """
+
+    def forward(ctx, x, kernel_size, stride, padding):
+        check_windows("unfold", x.shape, kernel_size, padding)
+        (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
+        padded = x.transpose(1, 2, 3, 0)  # (C, H, W, N)
+        if ph or pw:
+            padded = np.pad(padded, ((0, 0), (ph, ph), (pw, pw), (0, 0)))
+        windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
+        ctx.shape, ctx.padded, ctx.windows = x.shape, padded.shape, windows.shape
+        ctx.stride, ctx.padding = stride, padding
+        columns = np.ascontiguousarray(windows.transpose(0, 4, 5, 1, 2, 3))
+        return columns.reshape(x.shape[1] * kh * kw, -1)
+
+    def backward(ctx, grad):
+        (n, c, h, w), (sh, sw), (ph, pw) = ctx.shape, ctx.stride, ctx.padding
+        _, oh, ow, _, kh, kw = ctx.windows  # (C, OH, OW, N, kh, kw)
+        patches = grad.reshape(c, kh, kw, oh, ow, n)
+        image = np.zeros(ctx.padded, grad.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                rows, columns = slice(i, i + sh * oh, sh), slice(j, j + sw * ow, sw)
+                image[:, rows, columns] += patches[:, i, j]
+        return (image[:, ph : ph + h, pw : pw + w].transpose(3, 0, 1, 2),)
 
 
 # ------------------------------------------------------------------------- products
@@ -315,9 +347,7 @@ class Linear(Function):
             shape = x.shape[1:] if ctx.vector else x.shape
             grad_x = (grad @ weight).reshape(shape)
         rows = x.reshape(-1, x.shape[-1])
-        grad_w = (
-            (rows.T @ grad).T if needs[1] else None
-        )  # column-major, like the weight
+        grad_w = (rows.T @ grad).T if needs[1] else None  # column-major, like weight
         if len(needs) == 2:
             return grad_x, grad_w
         return grad_x, grad_w, grad.sum(axis=0) if needs[2] else None
