@@ -15,13 +15,13 @@ from statistics import median
 from typing import Any, Protocol
 
 import numpy as np
+from options import THREAD_VARIABLES
 from threadpoolctl import threadpool_info
 
 from tinytorch.files import write_atomically
 
 DISTURBED_CPU_SHARE = 0.9  # an epoch with CPU time under 90 % of its wall time waited
 DISTURBED_SPREAD = 1.5  # max / min epoch time of one implementation in one config
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class Run(Protocol):

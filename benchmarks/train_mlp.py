@@ -21,48 +21,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: 6,000 images, 1 round of 1 epoch",
-    )
-    parser.add_argument(
-        "--threads",
-        type=positive,
-        default=1,
-        help="BLAS (and torch) threads, set before numpy loads",
-    )
-    parser.add_argument(
-        "--rounds", type=positive, default=4, help="fresh models (new seed) per config"
-    )
-    parser.add_argument("--epochs", type=positive, default=5, help="epochs per round")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--no-torch", action="store_true", help="skip PyTorch even when it is installed"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        help="results JSON (default: benchmarks/results.json; not for --quick)",
-    )
-    return parser.parse_args(argv)
-
-
-def positive(text: str) -> int:
-    """argparse type: a whole number >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
-
+from options import parse_args, pin_threads
 
 if __name__ == "__main__":
-    ARGS = parse_args()
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(ARGS.threads)  # read once, when numpy loads BLAS
+    ARGS = parse_args(__doc__, "6,000 images, 1 round of 1 epoch", rounds=4, epochs=5)
+    pin_threads(ARGS.threads)  # read once, when numpy loads BLAS
 
 import numpy as np  # noqa: E402
 from config import Config  # noqa: E402
