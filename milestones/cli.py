@@ -41,7 +41,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _parser(
-    doc: str, settings: Settings | None, weights: bool
+    doc: str, settings: Settings | None, weights: bool, download: bool
 ) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc.strip().split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0,
@@ -56,6 +56,13 @@ def _parser(
                             help=f"learning rate (default {settings.lr:g})")
         parser.add_argument("--batch-size", type=_positive(int),
                             help=f"default {settings.batch_size}")
+        parser.add_argument("--validation", action="store_true",
+                            help="train on the first five sixths of the training set "
+                                 "and test on the last sixth, to choose settings "
+                                 "without looking at the test set")
+    if download:
+        parser.add_argument("--download", action="store_true",
+                            help="fetch the data if it is not there yet")
     if weights:
         parser.add_argument("--save-weights", metavar="FILE.png", type=Path,
                             help="save the first layer's weights as a PNG")
@@ -69,20 +76,21 @@ def main(
     settings: Settings | None = None,
     weight_image: Callable[[Module], np.ndarray] | None = None,
     argv: list[str] | None = None,
+    download: bool = False,
 ) -> None:
-    """Parse the options (those of `settings`, for a script that trains), run, print
-    the results table (and save the weights).
+    """Parse the options (those of `settings`, for a script that trains; --download
+    for data that is fetched), run, print the results table (and save the weights).
 
     A diverging run or missing data ends with a one-paragraph message and exit code
     1, without the numpy overflow warnings that led there; output piped into a
     program that stops reading (`| head`) ends quietly.
     """
     doc = sys.modules[run.__module__].__doc__ or ""
-    args = _parser(doc, settings, weight_image is not None).parse_args(argv)
+    args = _parser(doc, settings, weight_image is not None, download).parse_args(argv)
     chosen = {k: v for k, v in vars(args).items() if v is not None}
     chosen.pop("save_weights", None)
     if settings is None:
-        chosen.pop("quick")  # nothing to shorten
+        chosen.pop("quick", None)  # nothing to shorten
     try:
         with warnings.catch_warnings(record=True) as caught:  # held back until done
             try:

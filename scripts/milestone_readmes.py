@@ -31,12 +31,14 @@ def table(folder: Path) -> str:
     for path in sorted(folder.glob("[0-9]*.py")):
         script = load(f"{folder.name}/{path.stem}")
         s = getattr(script, "SETTINGS", None)
+        schedule = getattr(script.run, "schedule", None)
         trained = "no training" if s is None else (
             f"{s.epochs} epochs (quick run: {s.quick_epochs}), batch {s.batch_size}, "
-            f"lr {s.lr:g}")
+            f"lr {s.lr:g}" + (f" ({schedule} peak)" if schedule else ""))
+        expected = script.EXPECTED.items()
         course = "; ".join(f"{key.replace('_', ' ')}: {bar[2]}"
-                           for key, bar in script.EXPECTED.items())
-        goals = "; ".join(str(goal) for goal in script.GOALS)
+                           for key, bar in expected) or "not in the course"
+        goals = "; ".join(str(goal) for goal in script.GOALS) or "none"
         rows.append(f"| `{path.name}` | {trained} | {course} | {goals} |")
     return "\n".join([BEGIN, *rows, END])
 

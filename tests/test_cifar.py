@@ -6,48 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import http.server
-import io
 import pickle
 import socket
-import tarfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from datafiles import PER_BATCH, make_archive
 
 from tinytorch.datasets import DatasetError, cifar, load_cifar10
-
-PER_BATCH = 4  # the official batches hold 10,000 images; these hold 4
-
-
-def batch_pickle(images: np.ndarray, labels: list[int], numpy1_names: bool) -> bytes:
-    """A batch as the official archive pickles it: a dict with the images as uint8
-    rows of 3072 values (red, green, blue planes of 32x32) and the labels as a list."""
-    batch = {"batch_label": "a test batch", "labels": labels,
-             "data": images.reshape(len(images), 3072), "filenames": ["x.png"] * len(images)}  # fmt: skip
-    raw = pickle.dumps(batch, protocol=2)
-    if numpy1_names:  # as numpy 1 (which made the official files) names _reconstruct
-        raw = raw.replace(b"numpy._core.multiarray", b"numpy.core.multiarray")
-    return raw
-
-
-def make_archive(seed: int = 0, numpy1_names: bool = True, extra: bytes | None = None) -> tuple[bytes, np.ndarray]:
-    """A small cifar-10-python.tar.gz: data_batch_1..5 and test_batch; returns it and
-    the uint8 images of every batch, in order."""
-    rng = np.random.default_rng(seed)
-    images = rng.integers(0, 256, (6, PER_BATCH, 3, 32, 32), dtype=np.uint8)
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
-        for i, name in enumerate(names):
-            labels = [(i + j) % 10 for j in range(PER_BATCH)]
-            payload = extra if extra is not None and name == "test_batch" else batch_pickle(images[i], labels, numpy1_names)
-            info = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
-            info.size = len(payload)
-            tar.addfile(info, io.BytesIO(payload))
-    return buffer.getvalue(), images
 
 
 @pytest.fixture

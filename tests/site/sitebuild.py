@@ -25,6 +25,7 @@ PAGES = [
     "book/milestones/01_perceptron",
     "book/milestones/02_xor",
     "book/milestones/03_mlp",
+    "book/milestones/04_cnn",
     "book/under_the_hood",
     "book/progression",
 ]
