@@ -142,10 +142,12 @@ class OneCycleLR(LRScheduler):
         return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
 
     def get_lr(self) -> float:
+        """The rate at step `last_epoch`: up to max_lr, then down to the floor."""
         phase, pct = self._where()
         return self._anneal(self.phases[phase][1], pct)
 
     def get_momentum(self) -> float | None:
+        """The momentum at step `last_epoch`, moving against the rate (or None)."""
         if not self.cycle_momentum:
             return None
         phase, pct = self._where()
