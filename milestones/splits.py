@@ -106,15 +106,18 @@ def standardized(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, .
     return tuple(np.divide(x - mean, std, dtype=np.float32) for x in (x_train, x_test))
 
 
+def _standardized_images(
+    load: Callable[..., tuple[np.ndarray, ...]], about: str, test_about: str
+) -> Splits:
+    x_train, y_train, x_test, y_test = load(flatten=False)
+    x_train, x_test = standardized(x_train, x_test)
+    return Splits(x_train, y_train, x_test, y_test, about, test_about)
+
+
 def mnist_images(seed: int = 0) -> Splits:
     """MNIST as standardized images, (N, 1, 28, 28) (the published split)."""
-    x_train, y_train, x_test, y_test = load_mnist(flatten=False)
-    x_train, x_test = standardized(x_train, x_test)
-    return Splits(
-        x_train,
-        y_train,
-        x_test,
-        y_test,
+    return _standardized_images(
+        load_mnist,
         "MNIST: 60,000 training images, 1x28x28, standardized",
         "the MNIST test set (10,000 images)",
     )
@@ -122,13 +125,8 @@ def mnist_images(seed: int = 0) -> Splits:
 
 def fashion_mnist_images(seed: int = 0) -> Splits:
     """Fashion-MNIST as standardized images, (N, 1, 28, 28) (the published split)."""
-    x_train, y_train, x_test, y_test = load_fashion_mnist(flatten=False)
-    x_train, x_test = standardized(x_train, x_test)
-    return Splits(
-        x_train,
-        y_train,
-        x_test,
-        y_test,
+    return _standardized_images(
+        load_fashion_mnist,
         "Fashion-MNIST: 60,000 training images, 1x28x28, standardized",
         "the Fashion-MNIST test set (10,000 images)",
     )

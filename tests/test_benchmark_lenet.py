@@ -5,28 +5,18 @@ implementation sees the same batches. No timing is asserted here."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from test_benchmarks import harness, load_benchmark
 
 import tinytorch as tt
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))  # the benchmark scripts import their siblings
-
-import harness  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("train_lenet", BENCHMARKS / "train_lenet.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("train_lenet")
 
 
 def _data(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +77,7 @@ def test_pytorch_reference_matches_when_installed(bench) -> None:
 def test_the_report_states_the_goals(bench) -> None:
     x, y = _data(16)
     config = bench.Config("tiny", 8, "sgd", 0.01, 0.9)
-    result = bench.run_config(config, ("tinytorch", "numpy"), (x, y, x, y), rounds=1, epochs=2, seed=0, log=lambda line: None)
+    result = harness.measure(bench.BENCHMARK, config, ("tinytorch", "numpy"), (x, y, x, y), rounds=1, epochs=2, seed=0, log=lambda line: None)
     assert result["ratios"]["numpy"]["goal"] == 1.25
     assert result["impls"]["tinytorch"]["test_accuracy"] == result["impls"]["numpy"]["test_accuracy"]
     results = {"machine": harness.machine_info(1), "torch": "skipped: --no-torch", "n_train": 16, "n_test": 16,
