@@ -39,7 +39,7 @@ def cifar_cnn() -> nn.Sequential:
 
 
 NAME = "CNN with BatchNorm on CIFAR-10"
-EXPECTED = {"test_accuracy": (0.75, 1.0, "75 %+ (the course's north star)")}
+EXPECTED = {"test_accuracy": (0.75, 1.0, "75 %+ (the north star of the course)")}
 GOALS = ()  # none: the machines that build and test this project cannot fetch it
 SETTINGS = Settings(epochs=10, batch_size=128, lr=4e-3, quick_epochs=1)
 
