@@ -11,18 +11,19 @@ import platform
 import subprocess
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import Any, Protocol
 
 import numpy as np
+from options import THREAD_VARIABLES
 from threadpoolctl import threadpool_info
 
 from tinytorch.files import write_atomically
 
 DISTURBED_CPU_SHARE = 0.9  # an epoch with CPU time under 90 % of its wall time waited
 DISTURBED_SPREAD = 1.5  # max / min epoch time of one implementation in one config
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class Run(Protocol):
@@ -76,6 +77,83 @@ def run_interleaved(
         )
     measured["load"] = {"average": load}
     return measured
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """What a benchmark compares: its implementations, the initial weights every one
+    of them starts from in a round (from the round's seed and the training images),
+    and its goals."""
+
+    runners: dict[str, Callable[..., Run]]
+    initial_weights: Callable[[int, np.ndarray], dict[str, np.ndarray]]
+    goals: dict[str, float]  # tinytorch's epoch at most this times each other's
+    accuracy_goal: float  # percentage points between any two implementations
+
+
+def measure(
+    bench: Benchmark,
+    config: Any,
+    impls: tuple[str, ...],
+    data: tuple,
+    rounds: int,
+    epochs: int,
+    seed: int,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """One configuration: every implementation from the same weights each round,
+    interleaved, summarized, under the configuration's name."""
+    x, y, x_test, y_test = data
+
+    def start(impl: str, round_seed: int) -> Run:
+        weights = bench.initial_weights(round_seed, x)
+        return bench.runners[impl](config, weights, x, y, round_seed)
+
+    measured = run_interleaved(
+        impls, start, len(x), (x_test, y_test), rounds, epochs, seed, log
+    )
+    result = summarize(measured, bench.goals, bench.accuracy_goal)
+    return {"config": config.__dict__ | {"name": config.name}, **result}
+
+
+def collect(
+    bench: Benchmark, configs: tuple, data: tuple, args: Any, quick_images: int
+) -> dict[str, Any]:
+    """Every configuration in turn, logged as it runs, with the machine and the
+    schedule: a smoke run (--quick) on the first `quick_images` images, one round of
+    one epoch. PyTorch joins if it is installed and wanted."""
+    rounds, epochs, n = (
+        (1, 1, quick_images) if args.quick else (args.rounds, args.epochs, None)
+    )
+    torch, why = load_torch(args.threads, not args.no_torch)
+    impls = tuple(k for k in bench.runners if k != "pytorch" or torch is not None)
+    x, y, x_test, y_test = data
+    x, y = x[:n], y[:n]
+    results: dict[str, Any] = {
+        "machine": machine_info(args.threads),
+        "commit": git_commit(),
+        "torch": why if torch is None else
+        f"{torch.__version__}, {torch.get_num_threads()} thread(s)",
+        "n_train": len(x), "n_test": len(x_test), "rounds": rounds, "epochs": epochs,
+        "configs": [],
+    }  # fmt: skip
+    print(f"PyTorch {results['torch']}", flush=True)
+    for config in configs:
+        print(config.name, flush=True)
+        results["configs"].append(
+            measure(bench, config, impls, (x, y, x_test, y_test), rounds, epochs,
+                    args.seed, lambda line: print(line, flush=True))
+        )  # fmt: skip
+    return results
+
+
+def finish(results: dict[str, Any], report: str, out: Path | None) -> None:
+    """Print the report; write the results as JSON unless `out` is None."""
+    print()
+    print(report)
+    if out is not None:
+        write_results(out, results)
+        print(f"\nwrote {out}")
 
 
 def summarize(

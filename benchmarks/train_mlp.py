@@ -19,71 +19,30 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: 6,000 images, 1 round of 1 epoch",
-    )
-    parser.add_argument(
-        "--threads",
-        type=positive,
-        default=1,
-        help="BLAS (and torch) threads, set before numpy loads",
-    )
-    parser.add_argument(
-        "--rounds", type=positive, default=4, help="fresh models (new seed) per config"
-    )
-    parser.add_argument("--epochs", type=positive, default=5, help="epochs per round")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--no-torch", action="store_true", help="skip PyTorch even when it is installed"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        help="results JSON (default: benchmarks/results.json; not for --quick)",
-    )
-    return parser.parse_args(argv)
-
-
-def positive(text: str) -> int:
-    """argparse type: a whole number >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
-
+from options import parse_args, pin_threads
 
 if __name__ == "__main__":
-    ARGS = parse_args()
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(ARGS.threads)  # read once, when numpy loads BLAS
+    ARGS = parse_args(__doc__, "6,000 images, 1 round of 1 epoch", rounds=4, epochs=5)
+    pin_threads(ARGS.threads)  # read once, when numpy loads BLAS
 
 import numpy as np  # noqa: E402
 from config import Config  # noqa: E402
 from harness import (  # noqa: E402
-    git_commit,
-    load_torch,
-    machine_info,
+    Benchmark,
+    collect,
+    finish,
     report_config,
     report_header,
     report_notes,
-    run_interleaved,
-    summarize,
-    write_results,
 )
 from mlp_numpy import NumpyRun  # noqa: E402
 from mlp_torch import TorchRun  # noqa: E402
+from tinytorch_loop import TinytorchLoop  # noqa: E402
 
 import tinytorch as tt  # noqa: E402
 from tinytorch.datasets import load_mnist, load_tinydigits  # noqa: E402
 
-IMPLS = ("tinytorch", "numpy", "pytorch")
 GOALS = {"pytorch": 0.8, "numpy": 1.25}  # tinytorch's epoch at most this times theirs
 ACCURACY_GOAL = 0.3  # percentage points between any two implementations
 CONFIGS = (
@@ -112,60 +71,24 @@ def build_tinytorch(
     return tt.nn.Sequential(*layers)
 
 
-class TinytorchRun:
-    """tinytorch as the book uses it: DataLoader, nn.Sequential, CrossEntropyLoss,
-    an optimizer and train_epoch."""
+class TinytorchRun(TinytorchLoop):
+    """tinytorch as the book uses it, on the MLP of these weights' sizes."""
 
     def __init__(
         self, config: Config, weights: dict[str, np.ndarray], x, y, seed: int
     ) -> None:
         w1, w2 = weights["0.weight"], weights["2.weight"]
-        self.model = build_tinytorch(seed, (w1.shape[1], w1.shape[0], w2.shape[0]))
-        self.model.load_state_dict(weights)
-        params = self.model.parameters()
-        if config.optimizer == "adam":
-            self.optimizer = tt.optim.Adam(params, lr=config.lr)
-        else:
-            self.optimizer = tt.optim.SGD(
-                params, lr=config.lr, momentum=config.momentum
-            )
-        self.loader = tt.data.DataLoader(
-            tt.data.TensorDataset(x, y), config.batch_size, shuffle=True, seed=seed
-        )
-        self.loss_fn = tt.nn.CrossEntropyLoss()
-
-    def epoch(self, order: np.ndarray) -> tuple[float, float]:
-        # the loader draws `order` itself from the same seed (tests/test_benchmarks.py)
-        return tt.train_epoch(self.model, self.loader, self.loss_fn, self.optimizer)
-
-    def accuracy(self, x: np.ndarray, y: np.ndarray) -> float:
-        return float((tt.predict(self.model, x).argmax(axis=1) == y).mean())
+        model = build_tinytorch(seed, (w1.shape[1], w1.shape[0], w2.shape[0]))
+        model.load_state_dict(weights)
+        super().__init__(config, model, x, y, seed)
 
 
-RUNNERS = {"tinytorch": TinytorchRun, "numpy": NumpyRun, "pytorch": TorchRun}
-
-
-def run_config(
-    config: Config,
-    impls: tuple[str, ...],
-    data: tuple,
-    rounds: int,
-    epochs: int,
-    seed: int,
-    log: Any,
-) -> dict[str, Any]:
-    """One configuration, every implementation from the same weights each round."""
-    x, y, x_test, y_test = data
-
-    def start(impl: str, round_seed: int) -> Any:
-        weights = initial_weights(round_seed, (x.shape[1], 128, 10))
-        return RUNNERS[impl](config, weights, x, y, round_seed)
-
-    measured = run_interleaved(
-        impls, start, len(x), (x_test, y_test), rounds, epochs, seed, log
-    )
-    result = summarize(measured, GOALS, ACCURACY_GOAL)
-    return {"config": config.__dict__ | {"name": config.name}, **result}
+BENCHMARK = Benchmark(
+    {"tinytorch": TinytorchRun, "numpy": NumpyRun, "pytorch": TorchRun},
+    lambda seed, x: initial_weights(seed, (x.shape[1], 128, 10)),
+    GOALS,
+    ACCURACY_GOAL,
+)
 
 
 def tinydigits_check(seed: int) -> dict:
@@ -274,48 +197,11 @@ def format_report(results: dict) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    rounds, epochs, n_train = (
-        (1, 1, 6000) if args.quick else (args.rounds, args.epochs, None)
-    )
-    torch, why = load_torch(args.threads, not args.no_torch)
-    machine = machine_info(args.threads)
-    impls = IMPLS if torch is not None else IMPLS[:2]
-    x, y, x_test, y_test = load_mnist()
-    x, y = x[:n_train], y[:n_train]
-    results: dict[str, Any] = {
-        "machine": machine,
-        "commit": git_commit(),
-        "torch": f"{torch.__version__}, {torch.get_num_threads()} thread(s)"
-        if torch is not None
-        else why,
-        "n_train": len(x),
-        "n_test": len(x_test),
-        "rounds": rounds,
-        "epochs": epochs,
-        "configs": [],
-    }
-    print(f"PyTorch {results['torch']}", flush=True)
-    for config in CONFIGS:
-        print(config.name, flush=True)
-        results["configs"].append(
-            run_config(
-                config,
-                impls,
-                (x, y, x_test, y_test),
-                rounds,
-                epochs,
-                args.seed,
-                lambda s: print(s, flush=True),
-            )
-        )
+    results = collect(BENCHMARK, CONFIGS, load_mnist(), args, quick_images=6000)
     results["tinydigits"] = tinydigits_check(args.seed)
     results["peak_memory"] = None if args.quick else peak_memory(args.threads)
-    print()
-    print(format_report(results))
     out = args.out or (None if args.quick else Path(__file__).with_name("results.json"))
-    if out is not None:
-        write_results(out, results)
-        print(f"\nwrote {out}")
+    finish(results, format_report(results), out)
     return 0
 
 

@@ -133,9 +133,10 @@ def describe(path: Path) -> ScriptFacts:
     not run)."""
     script = load(script_id(path))
     s = getattr(script, "SETTINGS", None)
+    schedule = getattr(getattr(script, "run", None), "schedule", None)
     settings = "no training" if s is None else (
         f"{s.epochs} epochs (quick run: {s.quick_epochs}), batch {s.batch_size}, "
-        f"lr {s.lr:g}")  # fmt: skip
+        f"lr {s.lr:g}" + (f" ({schedule} peak)" if schedule else ""))  # fmt: skip
     stated = [
         f"{key.replace('_', ' ')}: {bar[2]}" for key, bar in script.EXPECTED.items()
     ]

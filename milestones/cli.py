@@ -62,7 +62,11 @@ def _record(
 
 
 def _parser(
-    doc: str, settings: Settings | None, weights: bool, models: tuple[str, ...] = ()
+    doc: str,
+    settings: Settings | None,
+    weights: bool,
+    download: bool = False,
+    models: tuple[str, ...] = (),
 ) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc.strip().split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0,
@@ -77,6 +81,13 @@ def _parser(
                             help=f"learning rate (default {settings.lr:g})")
         parser.add_argument("--batch-size", type=_positive(int),
                             help=f"default {settings.batch_size}")
+        parser.add_argument("--validation", action="store_true",
+                            help="train on the first five sixths of the training set "
+                                 "and test on the last sixth, to choose settings "
+                                 "without looking at the test set")
+    if download:
+        parser.add_argument("--download", action="store_true",
+                            help="fetch the data if it is not there yet")
     if models:
         parser.add_argument("--model", choices=models, default=models[0],
                             help=f"which model (default {models[0]})")
@@ -93,22 +104,25 @@ def main(
     settings: Settings | None = None,
     weight_image: Callable[[Module], np.ndarray] | None = None,
     argv: list[str] | None = None,
+    download: bool = False,
     models: tuple[str, ...] = (),
 ) -> None:
-    """Parse the options (those of `settings`, for a script that trains; --model, for
-    a script that takes one of `models`), run, print the results table, record the
-    run for `tito milestones status` (and save the weights).
+    """Parse the options (those of `settings`, for a script that trains; --download
+    for data that is fetched; --model, for a script that takes one of `models`), run,
+    print the results table, record the run for `tito milestones status` (and save
+    the weights).
 
     A diverging run or missing data ends with a one-paragraph message and exit code
     1, without the numpy overflow warnings that led there; output piped into a
     program that stops reading (`| head`) ends quietly.
     """
     doc = sys.modules[run.__module__].__doc__ or ""
-    args = _parser(doc, settings, weight_image is not None, models).parse_args(argv)
+    parser = _parser(doc, settings, weight_image is not None, download, models)
+    args = parser.parse_args(argv)
     chosen = {k: v for k, v in vars(args).items() if v is not None}
     chosen.pop("save_weights", None)
     if settings is None:
-        chosen.pop("quick")  # nothing to shorten
+        chosen.pop("quick", None)  # nothing to shorten
     try:
         with warnings.catch_warnings(record=True) as caught:  # held back until done
             try:

@@ -39,6 +39,8 @@ class Goal:
 
     def __str__(self) -> str:
         def shown(value: float) -> str:
+            if self.metric.endswith("_lead"):  # a difference of two accuracies
+                return f"{value * 100:.1f} points"
             return f"{value:.1%}" if "accuracy" in self.metric else f"{value:.3g}"
 
         if self.low == self.high:
@@ -127,10 +129,31 @@ def results_table(
         epochs, steps = result["epochs"], result["steps_per_epoch"]
         updates = f"{epochs} epochs × {steps} = {result['updates']}"
         table.add_row("gradient updates", updates)
+        schedule = f", {result['schedule']}" if result.get("schedule") else ""
         table.add_row(
-            "optimizer", f"{result['optimizer']}, batch {result['batch_size']}"
+            "optimizer",
+            f"{result['optimizer']}{schedule}, batch {result['batch_size']}",
         )
         table.add_row("training time", f"{result['seconds']:.2f} s")
     table.add_row("parameters", f"{result['params']:,}")
+    if "baseline" in result:
+        _baseline_rows(table, result)
     table.add_row("seed", str(result["seed"]))
     return table
+
+
+def _baseline_rows(table: Table, result: dict[str, Any]) -> None:
+    """The comparison of a `versus` run: the same budget, both models' results."""
+    other = result["baseline"]
+    table.add_section()
+    table.add_row(f"vs {other['name']}", "the same batches, updates and optimizer")
+    table.add_row(
+        "its test accuracy", _formatted("test_accuracy", other["test_accuracy"])
+    )
+    lead = result["test_accuracy_lead"] * 100
+    table.add_row("test accuracy lead", f"{lead:+.2f} points")
+    for run, whose in ((result, "training loss"), (other, "its training loss")):
+        loss = run["history"]["loss"]
+        table.add_row(whose, f"{loss[0]:.4f} → {loss[-1]:.4f} (first → last epoch)")
+    table.add_row("its parameters", f"{other['params']:,}")
+    table.add_row("its training time", f"{other['seconds']:.2f} s")

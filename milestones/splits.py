@@ -11,7 +11,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tinytorch.datasets import load_mnist, load_tinydigits, make_blobs, make_xor
+from tinytorch.datasets import (
+    load_cifar10,
+    load_fashion_mnist,
+    load_mnist,
+    load_tinydigits,
+    make_blobs,
+    make_xor,
+)
+from tinytorch.datasets.mnist import default_cache_dir
 
 HELD_OUT = 1000
 
@@ -85,3 +93,97 @@ def mnist_one_hot(seed: int = 0) -> Splits:
     one_hot = np.eye(10, dtype=np.float32)
     return Splits(x_train, one_hot[y_train], x_test, one_hot[y_test],
                   about + ", labels one-hot", test_about)
+
+
+def tinydigits_images(seed: int = 0) -> Splits:
+    """TinyDigits as images, (N, 1, 8, 8), for a convolution (a fixed split)."""
+    x_train, y_train, x_test, y_test, about, test_about = tinydigits(seed)
+    return Splits(
+        x_train.reshape(-1, 1, 8, 8),
+        y_train,
+        x_test.reshape(-1, 1, 8, 8),
+        y_test,
+        about + ", as 1x8x8 images",
+        test_about,
+    )
+
+
+def standardized(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Both sets shifted and scaled by the training set's mean and standard deviation
+    (one number each, over every pixel), so the inputs start near mean 0, std 1."""
+    mean, std = x_train.mean(), x_train.std()
+    return tuple(np.divide(x - mean, std, dtype=np.float32) for x in (x_train, x_test))
+
+
+def _standardized_images(
+    load: Callable[..., tuple[np.ndarray, ...]], about: str, test_about: str
+) -> Splits:
+    x_train, y_train, x_test, y_test = load(flatten=False)
+    x_train, x_test = standardized(x_train, x_test)
+    return Splits(x_train, y_train, x_test, y_test, about, test_about)
+
+
+def mnist_images(seed: int = 0) -> Splits:
+    """MNIST as standardized images, (N, 1, 28, 28) (the published split)."""
+    return _standardized_images(
+        load_mnist,
+        "MNIST: 60,000 training images, 1x28x28, standardized",
+        "the MNIST test set (10,000 images)",
+    )
+
+
+def fashion_mnist_images(seed: int = 0) -> Splits:
+    """Fashion-MNIST as standardized images, (N, 1, 28, 28) (the published split)."""
+    return _standardized_images(
+        load_fashion_mnist,
+        "Fashion-MNIST: 60,000 training images, 1x28x28, standardized",
+        "the Fashion-MNIST test set (10,000 images)",
+    )
+
+
+def fashion_mnist(seed: int = 0) -> Splits:
+    """Fashion-MNIST flattened to 784 standardized values, for an MLP."""
+    images = fashion_mnist_images(seed)
+    return images._replace(
+        x_train=images.x_train.reshape(-1, 784),
+        x_test=images.x_test.reshape(-1, 784),
+        about=images.about.replace("1x28x28", "784 values"),
+    )
+
+
+def cifar10(seed: int = 0, download: bool = False) -> Splits:
+    """CIFAR-10, (N, 3, 32, 32), standardized per colour channel, from the cache
+    folder (cifar-10 in $TINYTORCH_CACHE or ~/.cache/tinytorch); fetched only with
+    download=True."""
+    x_train, y_train, x_test, y_test = load_cifar10(
+        default_cache_dir() / "cifar-10", download=download
+    )
+    mean = x_train.mean(axis=(0, 2, 3), keepdims=True)
+    std = x_train.std(axis=(0, 2, 3), keepdims=True)
+    x_train, x_test = (
+        np.divide(x - mean, std, dtype=np.float32) for x in (x_train, x_test)
+    )
+    return Splits(
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        f"CIFAR-10: {len(x_train):,} training images, 3x32x32, standardized",
+        f"the CIFAR-10 test set ({len(x_test):,} images)",
+    )
+
+
+def held_out(splits: Splits, fraction: float = 1 / 6) -> Splits:
+    """A validation split to choose settings on, never the test set: train on the
+    first part of the training set, test on its last `fraction` (MNIST: 50,000 and
+    10,000 images)."""
+    n = len(splits.x_train)
+    cut = n - round(n * fraction)
+    return Splits(
+        splits.x_train[:cut],
+        splits.y_train[:cut],
+        splits.x_train[cut:],
+        splits.y_train[cut:],
+        f"{splits.about} (the first {cut:,} of them)",
+        f"validation: the last {n - cut:,} training images",
+    )

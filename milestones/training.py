@@ -1,9 +1,10 @@
 """The one training skeleton every milestone script shares, and its live display.
 
-A script names its model, its data, its loss, its optimizer and its default
-Settings, and `trainer` makes its `run`: seeded weights, shuffled batches,
-`tinytorch.fit` with a live progress bar on a terminal (one plain line per epoch when
-piped), and the metrics of `results.results`.
+A script names its model, its data, its loss, its optimizer (and learning-rate
+schedule) and its default Settings, and `trainer` makes its `run`: seeded weights,
+shuffled batches, `tinytorch.fit` with a live progress bar on a terminal (one plain
+line per epoch when piped), and the metrics of `results.results`. `versus` runs two
+of them on the same budget, for a fair comparison.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import tinytorch as tt
 from tinytorch.data import DataLoader, TensorDataset
 from tinytorch.nn import Module
 from tinytorch.optim import Optimizer
+from tinytorch.optim.lr_scheduler import LRScheduler
 
 from .results import EVAL_BATCH, results
-from .splits import Splits
+from .splits import Splits, held_out
 
 Callback = Callable[[tt.Progress], None]
 
@@ -59,11 +61,18 @@ def trainer(
     loss_fn: Callable[[tt.Tensor, tt.Tensor], tt.Tensor],
     optimizer: Callable[..., Optimizer],
     defaults: Settings,
+    scheduler: Callable[..., LRScheduler] | None = None,
 ) -> Callable[..., dict[str, Any]]:
     """A script's `run`: it seeds, builds `model()`, trains it on `data(seed)` with
-    `optimizer(params, lr=)` and returns the metrics of `results.results`."""
+    `optimizer(params, lr=)` and returns the metrics of `results.results`.
+
+    A `scheduler` is made as `scheduler(optimizer, max_lr=lr, epochs=epochs,
+    steps_per_epoch=batches)`, OneCycleLR's signature (the settings' lr is then its
+    peak), and steps after every batch.
+    """
 
     def run(quick: bool = False, quiet: bool = True, callback: Callback | None = None,
+            validation: bool = False, download: bool = False,
             **overrides: Any) -> dict[str, Any]:
         settings = replace(defaults, **overrides)  # a misspelt name is a TypeError
         epochs = settings.epochs if not quick else min(settings.epochs,
@@ -71,26 +80,58 @@ def trainer(
         tt.manual_seed(settings.seed)
         net = model()
         initial = net.state_dict()
-        splits = data(settings.seed)
+        splits = data(settings.seed, download=True) if download else data(settings.seed)
+        splits = held_out(splits) if validation else splits
         train_set = TensorDataset(splits.x_train, splits.y_train)
         train_loader = DataLoader(train_set, settings.batch_size, shuffle=True,
                                   seed=settings.seed)
         test_set = TensorDataset(splits.x_test, splits.y_test)
         test_loader = DataLoader(test_set, EVAL_BATCH)
         steps = optimizer(net.parameters(), lr=settings.lr)
+        schedule = None if scheduler is None else scheduler(
+            steps, max_lr=settings.lr, epochs=epochs, steps_per_epoch=len(train_loader))
         with training_display(quiet, callback) as show:
             history = tt.fit(net, train_loader, loss_fn, steps, epochs, test_loader,
-                             show)
+                             show, schedule)
         return results(name, net, steps, history, train_loader, test_loader,
                        seed=settings.seed, quick=quick, initial_state=initial,
-                       data=splits.about, test_data=splits.test_about)
+                       data=splits.about, test_data=splits.test_about,
+                       schedule=type(schedule).__name__ if schedule else None)
 
     run.__module__ = model.__module__  # the script's, whose docstring the CLI shows
     run.recipe = Recipe(model, data, loss_fn, optimizer, defaults)
+    run.name = name  # type: ignore[attr-defined]  # shown by `versus`
+    run.schedule = scheduler.__name__ if scheduler else None  # type: ignore[attr-defined]
     run.__doc__ = (f"Train {name!r} and return its metrics. Keyword settings replace "
                    f"the defaults {defaults}; quick caps the epochs, quiet hides the "
-                   f"progress, callback sees every step.")
+                   f"progress, callback sees every step, validation trains and tests "
+                   f"on a split of the training set (splits.held_out).")
     return run
+
+
+def versus(
+    name: str, run: Callable[..., dict[str, Any]],
+    baseline: Callable[..., dict[str, Any]],
+) -> Callable[..., dict[str, Any]]:
+    """Two trainers' runs with the same settings: the same seed, so the same batches
+    in the same order, and the same number of updates. Returns the first's results
+    with the baseline's under "baseline" and "test_accuracy_lead", the first's test
+    accuracy minus the baseline's."""
+
+    def both(quiet: bool = True, **options: Any) -> dict[str, Any]:
+        runs = []
+        for one in (run, baseline):
+            if not quiet:
+                print(f"training {one.name}", flush=True)
+            runs.append(one(quiet=quiet, **options))
+        first, second = runs
+        lead = first["test_accuracy"] - second["test_accuracy"]
+        return first | {"name": name, "baseline": second, "test_accuracy_lead": lead}
+
+    both.__module__, both.name = run.__module__, name  # type: ignore[attr-defined]
+    both.schedule = run.schedule  # type: ignore[attr-defined]
+    both.__doc__ = f"Train {name!r}: {run.__doc__}"
+    return both
 
 
 class _Display:

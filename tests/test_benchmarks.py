@@ -24,12 +24,16 @@ sys.path.insert(0, str(BENCHMARKS))  # the benchmark scripts import their siblin
 import harness  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("train_mlp", BENCHMARKS / "train_mlp.py")
+def load_benchmark(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return load_benchmark("train_mlp")
 
 
 def _data(n: int = 64) -> tuple[np.ndarray, np.ndarray]:
@@ -119,7 +123,8 @@ def test_pytorch_reference_matches_when_installed(bench, index: int) -> None:
 def test_harness_reports_ratios_and_skips_missing_torch(bench, tmp_path: Path) -> None:
     x, y = _data(64)
     config = bench.Config("tiny", 8, "sgd", 0.1, 0.9)
-    result = bench.run_config(
+    result = harness.measure(
+        bench.BENCHMARK,
         config,
         ("tinytorch", "numpy"),
         (x, y, x, y),
@@ -167,9 +172,11 @@ def test_harness_reports_ratios_and_skips_missing_torch(bench, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("option", ["--rounds", "--epochs", "--threads"])
-def test_bad_counts_are_refused_by_the_parser(bench, option: str, capsys) -> None:
+def test_bad_counts_are_refused_by_the_parser(option: str, capsys) -> None:
+    options = load_benchmark("options")
     with pytest.raises(SystemExit) as exit:
-        bench.parse_args([option, "0"])
+        options.parse_args("A benchmark.", "a smoke run", rounds=2, epochs=2,
+                           argv=[option, "0"])
     assert exit.value.code == 2
     assert f"{option}: must be at least 1, got 0" in capsys.readouterr().err
 

@@ -13,8 +13,11 @@ import pytest
 from datafiles import files_in, idx_bytes, write_idx
 
 from tinytorch.datasets import (
+    FASHION_MNIST_CLASSES,
+    FASHION_MNIST_FILES,
     MNIST_FILES,
     IdxFile,
+    load_fashion_mnist,
     load_mnist,
     load_tinydigits,
     make_blobs,
@@ -76,6 +79,20 @@ def test_bundled_mnist_counts_shapes_and_labels(tmp_path: Path) -> None:
     assert np.array_equal(images.reshape(60000, 784), x_train)
     assert np.array_equal(labels, y_train)
     assert files_in(MNIST_DIR) == before == sorted(MNIST_FILES)  # nothing written there
+
+
+def test_bundled_fashion_mnist_is_balanced_clothing_in_mnists_shapes(tmp_path: Path) -> None:
+    folder = mnist_module.DATA_DIR / "fashion-mnist"
+    x_train, y_train, x_test, y_test = load_fashion_mnist(flatten=False, cache_dir=tmp_path)
+    assert x_train.shape == (60000, 1, 28, 28) and x_test.shape == (10000, 1, 28, 28)
+    assert x_train.dtype == np.float32 and y_test.dtype == np.int64
+    assert np.bincount(y_train).tolist() == [6000] * 10  # the official split
+    assert np.bincount(y_test).tolist() == [1000] * 10
+    assert y_train[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]  # ankle boot, T-shirt, ...
+    assert 0.28 < x_train.mean() < 0.29  # Fashion-MNIST's mean intensity, 0.2860
+    assert len(FASHION_MNIST_CLASSES) == 10 and FASHION_MNIST_CLASSES[9] == "Ankle boot"
+    assert files_in(tmp_path / "fashion-mnist") and files_in(folder) == sorted(FASHION_MNIST_FILES)
+    assert not np.array_equal(load_mnist(flatten=False, cache_dir=tmp_path)[0][:100], x_train[:100])
 
 
 def test_read_idx_returns_the_array(

@@ -3,7 +3,9 @@ central differences, on random (broadcasting) shapes; every `ops.Function` is in
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,6 +77,46 @@ def _mixed_sign_permutation(ndim: int) -> tuple[int, ...]:
 
 def class_score_shapes(draw: st.DrawFn) -> list[tuple[int, ...]]:
     return [(draw(st.integers(1, 5)), draw(st.integers(2, 5)))]
+
+
+def conv_shapes(draw: st.DrawFn) -> list[tuple[int, ...]]:
+    n, c, o = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    h, w = draw(st.integers(3, 6)), draw(st.integers(3, 6))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return [(n, c, h, w), (o, c, kh, kw), (o,)]
+
+
+def image_shapes(draw: st.DrawFn) -> list[tuple[int, ...]]:
+    return [(draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(3, 7)), draw(st.integers(3, 7)))]
+
+
+def _np_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Convolution as its definition says: at each output position, the window times the kernel, summed."""
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    kh, kw = w.shape[2:]
+    oh, ow = (x.shape[2] - kh) // stride + 1, (x.shape[3] - kw) // stride + 1
+    out = np.zeros((x.shape[0], w.shape[0], oh, ow), x.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            window = x[:, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
+            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3]))
+    return out if b is None else out + b[:, None, None]
+
+
+def _np_pool(x: np.ndarray, k: tuple[int, int], stride: tuple[int, int], reduce: Callable[..., np.ndarray]) -> np.ndarray:
+    """Pooling as its definition says: each window reduced to one number."""
+    oh, ow = (x.shape[2] - k[0]) // stride[0] + 1, (x.shape[3] - k[1]) // stride[1] + 1
+    out = np.zeros((*x.shape[:2], oh, ow), x.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            rows, columns = slice(i * stride[0], i * stride[0] + k[0]), slice(j * stride[1], j * stride[1] + k[1])
+            out[:, :, i, j] = reduce(x[:, :, rows, columns], axis=(2, 3))
+    return out
+
+
+def _np_batch_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    mean, var = x.mean(axis=(0, 2, 3), keepdims=True), x.var(axis=(0, 2, 3), keepdims=True)
+    return (x - mean) / np.sqrt(var + 1e-5) * w[:, None, None] + b[:, None, None]
 
 
 OPS = [
@@ -187,7 +229,36 @@ OPS = [
         _np_cross_entropy,
         shapes=class_score_shapes,
     ),
+    # convolution and pooling (milestone 04): all composed over ops.Unfold (im2col)
+    Op("conv2d", F.conv2d, _np_conv2d, 3, shapes=conv_shapes, example=((2, 3, 6, 5), (4, 3, 3, 2), (4,))),
+    Op(
+        "conv2d_stride_padding",
+        lambda x, w: F.conv2d(x, w, stride=2, padding=(1, 2)),
+        lambda x, w: _np_conv2d(np.pad(x, ((0, 0), (0, 0), (0, 0), (1, 1))), w, stride=2, padding=1),
+        2,
+        shapes=lambda draw: conv_shapes(draw)[:2],
+        example=((2, 3, 6, 5), (4, 3, 3, 2)),
+    ),
+    Op("max_pool2d", lambda x: F.max_pool2d(x, 2), lambda x: _np_pool(x, (2, 2), (2, 2), np.max), domain="distinct", shapes=image_shapes, example=((2, 3, 6, 5),)),
+    Op(
+        "max_pool2d_overlapping",
+        lambda x: F.max_pool2d(x, 3, stride=1),
+        lambda x: _np_pool(x, (3, 3), (1, 1), np.max),
+        domain="distinct",
+        shapes=image_shapes,
+        example=((2, 3, 6, 5),),
+    ),
+    Op("avg_pool2d", lambda x: F.avg_pool2d(x, (2, 3), stride=(1, 2)), lambda x: _np_pool(x, (2, 3), (1, 2), np.mean), shapes=image_shapes, example=((2, 3, 6, 5),)),
+    Op(
+        "batch_norm",
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+        _np_batch_norm,
+        3,
+        shapes=lambda draw: [(3, c := draw(st.integers(1, 3)), 2, 2), (c,), (c,)],
+        example=((3, 2, 2, 2), (2,), (2,)),
+    ),
 ]
+
 
 
 def _values(draw: st.DrawFn, shape: tuple[int, ...], domain: str) -> np.ndarray:
@@ -253,6 +324,18 @@ def test_backward_matches_central_differences(op: Op, data: st.DataObject) -> No
     assert tt.gradcheck(op.tiny, inputs)
 
 
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+def test_backward_keeps_float32(op: Op) -> None:
+    """Every gradient of a float32 op is float32 (autograd refuses anything else), so
+    training never drifts into float64."""
+    rng = np.random.default_rng(0)
+    shapes = op.example or ((3, 4),) * op.arity
+    inputs = [tt.tensor(_sample(rng, s, op.domain), requires_grad=True) for s in shapes]
+    out = op.tiny(*inputs)
+    out.backward(np.ones(out.shape, np.float32))
+    assert all(t.grad.dtype == np.float32 for t in inputs)
+
+
 def _functions_in_graph(out: tt.Tensor) -> set[str]:
     found, stack = set(), [out]
     while stack:
@@ -273,11 +356,14 @@ def test_the_registry_exercises_every_function_in_ops() -> None:
         ]
         exercised |= _functions_in_graph(op.tiny(*inputs))
     defined = {
-        name for name, obj in vars(ops).items()
+        name
+        for info in pkgutil.iter_modules(ops.__path__, "tinytorch.ops.")
+        for name, obj in vars(importlib.import_module(info.name)).items()
         if inspect.isclass(obj) and issubclass(obj, tt.Function)
         and obj is not tt.Function
     }  # fmt: skip
     assert defined - exercised == set(), "add these ops to the registry"
+    assert defined - set(ops.__all__) == set(), "export these from tinytorch/ops"
 
 
 @pytest.mark.parametrize("exponent", [0, 1, 2, 3, -1, -2, 0.5, -0.5, 1.7, -1.5])

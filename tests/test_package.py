@@ -22,9 +22,10 @@ PACKAGE = Path(tinytorch.__file__).parent
 ROOT = PACKAGE.parent
 MAX_FILE_LINES = 400
 # Each file belongs to one area; each area has a budget, so the core stays readable
-# in an afternoon as the library grows.
+# in an afternoon as the library grows (the engine: 1300 until convolution brought
+# ops.Unfold and its shape checks).
 AREAS = {
-    "engine": (1300, ["_tensor.py", "autograd.py", "ops.py", "dtypes.py", "checks.py",
+    "engine": (1450, ["_tensor.py", "autograd.py", "ops/", "dtypes.py", "checks.py",
                       "random.py", "testing.py", "__init__.py"]),
     "tools": (150, ["threads.py", "files.py"]),
     "training": (400, ["data.py", "training.py"]),

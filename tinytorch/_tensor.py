@@ -2,7 +2,7 @@
 
 Named like PyTorch's ``torch/_tensor.py``: ``tinytorch.tensor`` is the function that
 makes a tensor, so no module may carry that name. Its methods call the primitive ops
-of ``ops.py``; ``autograd.py`` records them and runs the backward pass.
+of ``ops/``; ``autograd.py`` records them and runs the backward pass.
 
 Book: book/modules/01_tensor.md
 """

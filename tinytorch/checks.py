@@ -90,3 +90,36 @@ def check_number(
             f"{owner}: {name} must be a finite number in {left}{low:g}, "
             f"{upper}{right}, got {value!r}"
         )
+
+
+def check_pair(owner: str, name: str, value: Any, low: int = 1) -> tuple[int, int]:
+    """A window setting given as one int or an (h, w) pair, as PyTorch takes it:
+    kernel_size=5 means (5, 5). Refuses anything but whole numbers >= `low`."""
+    pair = tuple(value) if isinstance(value, tuple | list) else (value, value)
+    if len(pair) != 2 or not all(_is_int(v) and v >= low for v in pair):
+        raise ValueError(
+            f"{owner}: {name} must be an integer >= {low} or a pair of them, "
+            f"got {value!r}"
+        )
+    return int(pair[0]), int(pair[1])
+
+
+def check_windows(
+    op: str,
+    shape: tuple[int, ...],
+    kernel_size: tuple[int, int],
+    padding: tuple[int, int],
+) -> None:
+    """Images (N, C, H, W) that a kernel fits, once padded: else a ShapeError."""
+    if len(shape) != 4:
+        raise ShapeError(
+            f"{op}: the input has shape {shape}; it needs 4 dimensions, a batch of "
+            f"images (N, C, H, W) (one image: x.reshape(1, *x.shape))"
+        )
+    size = (shape[2] + 2 * padding[0], shape[3] + 2 * padding[1])
+    if kernel_size[0] > size[0] or kernel_size[1] > size[1]:
+        raise ShapeError(
+            f"{op}: kernel {kernel_size} is larger than the input {shape} padded by "
+            f"{padding} ({size[0]}x{size[1]} pixels); use a smaller kernel, more "
+            f"padding or larger images"
+        )

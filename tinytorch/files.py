@@ -10,25 +10,35 @@ Book: book/modules/08_data_loading.md
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
 
-def write_atomically(path: str | Path, data: bytes | str) -> None:
-    """Write `data` (text as UTF-8) to `path` through a temp file and a rename."""
+@contextlib.contextmanager
+def open_atomically(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through: it becomes `path` only if the block
+    ends without an exception (a download whose checksum is wrong never does)."""
     path = Path(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with open(temp, "xb") as file:
-            file.write(payload)
+            yield file
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def write_atomically(path: str | Path, data: bytes | str) -> None:
+    """Write `data` (text as UTF-8) to `path` through a temp file and a rename."""
+    with open_atomically(path) as file:
+        file.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def remove_stale_temp_files(folder: str | Path) -> list[Path]:

@@ -19,6 +19,7 @@ from .checks import ShapeError, check_int
 from .data import DataLoader
 from .nn import Module
 from .optim import Optimizer
+from .optim.lr_scheduler import LRScheduler
 
 
 class TrainingDiverged(FloatingPointError):
@@ -80,9 +81,11 @@ def train_epoch(
     epochs: int = 1,
     history: History | None = None,
     callback: Callable[[Progress], None] | None = None,
+    scheduler: LRScheduler | None = None,
 ) -> tuple[float, float]:
-    """One pass over `loader`; returns (mean loss, accuracy). Raises
-    TrainingDiverged on a NaN or infinite loss."""
+    """One pass over `loader`; returns (mean loss, accuracy). A `scheduler` steps
+    after every optimizer step, as in PyTorch. Raises TrainingDiverged on a NaN or
+    infinite loss."""
     history = history if history is not None else History()
     model.train()
     total_loss, hits, seen, steps = 0.0, 0, 0, len(loader)
@@ -98,6 +101,8 @@ def train_epoch(
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         history.updates += 1
         total_loss += value * len(y)
         hits += correct(output, y)
@@ -153,9 +158,11 @@ def fit(
     epochs: int,
     test_loader: DataLoader | None = None,
     callback: Callable[[Progress], None] | None = None,
+    scheduler: LRScheduler | None = None,
 ) -> History:
     """Train for `epochs` epochs, evaluating on `test_loader` after each; only
-    training time counts in `seconds`."""
+    training time counts in `seconds`. A `scheduler` (e.g. OneCycleLR) steps after
+    every optimizer step."""
     check_int("fit", "epochs", epochs)
     if not callable(loss_fn):
         raise TypeError(f"fit: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), "
@@ -167,8 +174,9 @@ def fit(
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         loss, accuracy = train_epoch(
-            model, train_loader, loss_fn, optimizer, epoch, epochs, history, callback
-        )
+            model, train_loader, loss_fn, optimizer, epoch, epochs, history, callback,
+            scheduler,
+        )  # fmt: skip
         history.seconds.append(time.perf_counter() - start)
         history.loss.append(loss)
         history.accuracy.append(accuracy)

@@ -1,4 +1,6 @@
-"""MNIST: 70,000 handwritten digits, 28x28, bundled and checked before use.
+"""MNIST and Fashion-MNIST: 70,000 28x28 images each, handwritten digits and
+clothing, in the same IDX format, bundled and checked before use (torchvision keeps
+both in its mnist.py too).
 
 Book: book/modules/08_data_loading.md
 """
@@ -36,6 +38,33 @@ MNIST_FILES = {
         (10000,),
     ),
 }
+
+FASHION_MNIST_FILES = {
+    "train-images-idx3-ubyte.gz": IdxFile(
+        "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+        "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+        (60000, 28, 28),
+    ),
+    "train-labels-idx1-ubyte.gz": IdxFile(
+        "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+        "9018921c3c673c538a1fc5bad174d6f9",
+        (60000,),
+    ),
+    "t10k-images-idx3-ubyte.gz": IdxFile(
+        "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+        "8181f5470baa50b63fa0f6fddb340f0a",
+        (10000, 28, 28),
+    ),
+    "t10k-labels-idx1-ubyte.gz": IdxFile(
+        "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+        "15d484375f8d13e6eb1aabb0c3f46965",
+        (10000,),
+    ),
+}
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+    "Sneaker", "Bag", "Ankle boot",
+)  # fmt: skip
 
 
 def default_cache_dir() -> Path:
@@ -87,3 +116,13 @@ def load_mnist(
     """MNIST (x_train, y_train, x_test, y_test): x float32 in [0, 1], (N, 784), or
     (N, 1, 28, 28) with flatten=False; y int64 digits."""
     return load_idx_set("mnist", MNIST_FILES, flatten, root, cache_dir)
+
+
+def load_fashion_mnist(
+    flatten: bool = True,
+    root: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fashion-MNIST (x_train, y_train, x_test, y_test), shaped as `load_mnist`'s:
+    ten kinds of clothing, named by `FASHION_MNIST_CLASSES[y]`."""
+    return load_idx_set("fashion-mnist", FASHION_MNIST_FILES, flatten, root, cache_dir)

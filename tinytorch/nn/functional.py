@@ -7,12 +7,13 @@ Book: book/modules/02_activations.md
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from .. import ops, random
 from .._tensor import Tensor
-from ..checks import ShapeError
+from ..checks import ShapeError, check_pair, check_windows
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -66,6 +67,134 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
         return x
     keep = random.rng().random(x.shape, dtype=np.float32) >= p
     return x * (keep / (1 - p)).astype(x.dtype)
+
+
+# ------------------------------------------------------------- convolution, pooling
+
+
+def conv2d(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+) -> Tensor:
+    """2-D convolution (cross-correlation, as PyTorch's) of images x (N, C, H, W) with
+    weight (out_channels, C, kh, kw): im2col, then one matrix product."""
+    stride = check_pair("conv2d", "stride", stride)
+    padding = check_pair("conv2d", "padding", padding, low=0)
+    _check_conv(x, weight, bias)
+    out_channels, _, kh, kw = weight.shape
+    check_windows("conv2d", x.shape, (kh, kw), padding)
+    columns = ops.Unfold.apply(x, kernel_size=(kh, kw), stride=stride, padding=padding)
+    out = weight.reshape(out_channels, -1) @ columns  # (out_channels, OH * OW * N)
+    if bias is not None:
+        out = out + bias.reshape(out_channels, 1)
+    n, _, h, w = x.shape
+    oh = (h + 2 * padding[0] - kh) // stride[0] + 1
+    ow = (w + 2 * padding[1] - kw) // stride[1] + 1
+    return out.reshape(out_channels, oh, ow, n).transpose(3, 0, 1, 2)
+
+
+def _check_conv(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    if weight.ndim != 4:
+        raise ShapeError(
+            f"conv2d: the weight has shape {weight.shape}; it needs 4 dimensions, "
+            f"(out_channels, in_channels, kh, kw)"
+        )
+    if x.ndim == 4 and x.shape[1] != weight.shape[1]:
+        raise ShapeError(
+            f"conv2d: input of shape {x.shape} has {x.shape[1]} channels, but the "
+            f"weight {weight.shape} expects {weight.shape[1]}"
+        )
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise ShapeError(
+            f"conv2d: bias of shape {bias.shape} for a weight of shape "
+            f"{weight.shape}; it needs shape {weight.shape[:1]}"
+        )
+    if x.dtype != weight.dtype:  # numpy would quietly compute in float64, or in ints
+        raise TypeError(
+            f"conv2d: the input is {x.dtype} but the weight is {weight.dtype}; convert "
+            f"the data (x.astype(np.{weight.dtype}), pixels scaled into [0, 1]) or "
+            f"the model (model.to(np.{x.dtype}))"
+        )
+
+
+def _pool(
+    op: str, x: Tensor, kernel_size: int | tuple[int, int], stride: Any
+) -> tuple[Tensor, tuple[int, ...]]:
+    """The windows of a pooling layer, (C, kh*kw, OH*OW*N), and the shape of its
+    output before the transpose to NCHW, (C, OH, OW, N). The stride is the kernel
+    size unless given, as in PyTorch."""
+    kernel = check_pair(op, "kernel_size", kernel_size)
+    stride = kernel if stride is None else check_pair(op, "stride", stride)
+    check_windows(op, x.shape, kernel, (0, 0))
+    columns = ops.Unfold.apply(x, kernel_size=kernel, stride=stride, padding=(0, 0))
+    n, c, h, w = x.shape
+    oh, ow = (h - kernel[0]) // stride[0] + 1, (w - kernel[1]) // stride[1] + 1
+    return columns.reshape(c, kernel[0] * kernel[1], -1), (c, oh, ow, n)
+
+
+def max_pool2d(
+    x: Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+) -> Tensor:
+    """The maximum of each kh x kw window. Tied maxima (an all-zero patch of a
+    digit's background) share the gradient equally, as PyTorch's amax does."""
+    windows, shape = _pool("max_pool2d", x, kernel_size, stride)
+    return windows.max(axis=1).reshape(shape).transpose(3, 0, 1, 2)
+
+
+def avg_pool2d(
+    x: Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+) -> Tensor:
+    """The mean of each kh x kw window."""
+    windows, shape = _pool("avg_pool2d", x, kernel_size, stride)
+    return windows.mean(axis=1).reshape(shape).transpose(3, 0, 1, 2)
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel (axis 1) to mean 0 and variance 1, then scale by
+    `weight` and shift by `bias`.
+
+    In training the batch's own statistics are used, and the running ones move
+    `momentum` of the way towards them (the variance unbiased, as in PyTorch); in
+    evaluation the running statistics are used, so one image's output does not depend
+    on the rest of its batch.
+    """
+    axes = (0, *range(2, x.ndim))  # every axis but the channels
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    if training:
+        mean = x.mean(axis=axes, keepdims=True)
+        centred = x - mean
+        var = (centred * centred).mean(axis=axes, keepdims=True)
+        if running_mean is not None and running_var is not None:
+            count = x._data.size // x.shape[1]
+            unbiased = var._data.reshape(-1) * (count / max(count - 1, 1))
+            for running, batch in ((running_mean, mean._data), (running_var, unbiased)):
+                running *= 1 - momentum
+                running += momentum * batch.reshape(-1)
+    elif running_mean is None or running_var is None:
+        raise ValueError("batch_norm: evaluation needs the running mean and variance")
+    else:
+        centred = x - running_mean.reshape(shape)
+        var = running_var.reshape(shape)
+    out = centred * (var + eps) ** -0.5
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    return out if bias is None else out + bias.reshape(shape)
 
 
 # --------------------------------------------------------------------------- losses

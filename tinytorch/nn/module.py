@@ -25,6 +25,16 @@ class Parameter(Tensor):
         super().__init__(data, requires_grad=True, dtype=dtype)
 
 
+class Buffer(Tensor):
+    """State a module keeps and saves but does not learn (BatchNorm's running
+    statistics): found among its attributes like a Parameter, never optimized."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=False, dtype=dtype)
+
+
 class Module:
     """Base class: parameters and sub-modules assigned as attributes (or in lists of
     them) are found automatically."""
@@ -54,11 +64,18 @@ class Module:
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) of this module and every sub-module."""
+        return self._named(Parameter, prefix)
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Buffer]]:
+        """(dotted name, buffer) of this module and every sub-module."""
+        return self._named(Buffer, prefix)
+
+    def _named(self, kind: type | tuple[type, ...], prefix: str) -> Iterator[Any]:
         for name, value in vars(self).items():
-            if isinstance(value, Parameter):
+            if isinstance(value, kind):
                 yield prefix + name, value
         for name, child in self.named_children():
-            yield from child.named_parameters(f"{prefix}{name}.")
+            yield from child._named(kind, f"{prefix}{name}.")
 
     def parameters(self) -> list[Parameter]:
         """All learnable parameters, for an optimizer."""
@@ -88,23 +105,26 @@ class Module:
         return self.train(False)
 
     def to(self, dtype: Any) -> Module:
-        """Cast every parameter to a floating-point `dtype` (float64 for gradcheck)."""
+        """Cast every parameter and float buffer to a floating-point `dtype` (float64
+        for gradcheck)."""
         if np.dtype(dtype).kind != "f":
             raise TypeError(
                 f"Module.to: parameters must stay floating-point, got "
                 f"{np.dtype(dtype)}; convert the data to float instead"
             )
-        for p in self.parameters():
-            p.data, p.grad = p.data.astype(dtype), None
+        for _, t in self._named((Parameter, Buffer), ""):
+            if t.dtype.kind == "f":  # not a count, such as num_batches_tracked
+                t.data, t.grad = t.data.astype(dtype), None
         return self
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's values, by name."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """A copy of every parameter's and buffer's values, by name."""
+        return {name: t.data.copy() for name, t in self._named((Parameter, Buffer), "")}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Copy values into the parameters; names and shapes must match exactly."""
-        params = dict(self.named_parameters())
+        """Copy values into the parameters and buffers; names and shapes must match
+        exactly."""
+        params = dict(self._named((Parameter, Buffer), ""))
         missing = sorted(params.keys() - state.keys())
         unexpected = sorted(state.keys() - params.keys())
         if missing or unexpected:

@@ -1,0 +1,55 @@
+"""BatchNorm2d: each channel normalised by its batch statistics while training, by
+running averages of them in evaluation (Ioffe and Szegedy, 2015).
+
+Book: book/milestones/04_cnn.md
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..checks import ShapeError, check_int, check_number
+from . import functional as F
+from .module import Buffer, Module, Parameter
+
+
+class BatchNorm2d(Module):
+    """Per channel of images (N, C, H, W): (x - mean) / sqrt(var + eps) * weight +
+    bias, as PyTorch's.
+
+    Training uses the batch's statistics and updates the buffers running_mean and
+    running_var (by `momentum`, or as a cumulative average if it is None);
+    evaluation (`model.eval()`) uses those. The buffers are saved by `state_dict`.
+    """
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1
+    ) -> None:
+        check_int("BatchNorm2d", "num_features", num_features)
+        check_number("BatchNorm2d", "eps", eps, low=0, low_inclusive=False)
+        if momentum is not None:
+            check_number("BatchNorm2d", "momentum", momentum, 0, 1, high_inclusive=True)
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.weight = Parameter(np.ones(num_features))
+        self.bias = Parameter(np.zeros(num_features))
+        self.running_mean = Buffer(np.zeros(num_features))
+        self.running_var = Buffer(np.ones(num_features))
+        self.num_batches_tracked = Buffer(0, dtype=np.int64)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim != 4 or x.shape[1] != self.num_features:
+            raise ShapeError(
+                f"BatchNorm2d: input of shape {x.shape}; it needs images (N, C, H, W) "
+                f"with C = num_features = {self.num_features}"
+            )
+        momentum = self.momentum or 0.0
+        if self.training:
+            self.num_batches_tracked += 1
+            if self.momentum is None:  # a cumulative average of every batch so far
+                momentum = 1 / self.num_batches_tracked.item()
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight,
+                            self.bias, self.training, momentum, self.eps)  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum}"

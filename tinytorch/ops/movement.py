@@ -1,0 +1,103 @@
+"""The ops that only move values: reshape, transpose, index, and Unfold (im2col),
+which lays every window of an image out as a column so that a convolution becomes one
+matrix product. Their backward passes move each gradient back to where its value came
+from.
+
+Book: book/modules/05_autograd.md
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..autograd import Function
+from ..checks import ShapeError, check_windows
+
+
+class Reshape(Function):
+    """The same elements in another shape."""
+
+    def forward(ctx, a, shape: tuple[int, ...]):
+        ctx.shape = a.shape
+        try:
+            return a.reshape(shape)
+        except (ValueError, TypeError):
+            raise ShapeError(
+                f"reshape: cannot reshape {a.shape} ({a.size} elements) into {shape}"
+            ) from None
+
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+class Transpose(Function):
+    """Permute the axes (given as a permutation of 0..ndim-1)."""
+
+    def forward(ctx, a, axes: tuple[int, ...]):
+        ctx.axes = axes
+        return np.transpose(a, axes)
+
+    def backward(ctx, grad):
+        return (np.transpose(grad, np.argsort(ctx.axes)),)
+
+
+class Index(Function):
+    """a[index]: basic (ints, slices) or advanced (integer or boolean arrays)."""
+
+    def forward(ctx, a, index):
+        ctx.shape, ctx.dtype, ctx.index = a.shape, a.dtype, index
+        try:
+            return a[index]
+        except IndexError as err:
+            raise IndexError(
+                f"index {index!r} for a tensor of shape {a.shape}: {err}"
+            ) from None
+
+    def backward(ctx, grad):
+        full = np.zeros(ctx.shape, dtype=ctx.dtype)
+        if _is_basic(ctx.index):  # ints and slices pick each element at most once
+            full[ctx.index] = grad
+        else:
+            np.add.at(full, ctx.index, grad)  # not +=: repeated indices accumulate
+        return (full,)
+
+
+def _is_basic(index: object) -> bool:
+    """True for an index of ints, slices, None and ...: it never repeats an element."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, int | slice | type(None) | type(Ellipsis)) for p in parts)
+
+
+class Unfold(Function):
+    """im2col: every kh x kw window of images (N, C, H, W), zero-padded and `stride`
+    apart, as the columns of one matrix (C*kh*kw, OH*OW*N): a convolution is then one
+    matrix product, a pooling layer one reduction.
+
+    One copy of a strided view, with the images innermost: the copy, and backward's
+    kh*kw strided slice-adds (col2im), run over contiguous rows of OW*N values, and
+    `weight @ columns` is NCHW after a transpose that copies nothing.
+    """
+
+    def forward(ctx, x, kernel_size, stride, padding):
+        check_windows("unfold", x.shape, kernel_size, padding)
+        (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
+        padded = x.transpose(1, 2, 3, 0)  # (C, H, W, N)
+        if ph or pw:
+            padded = np.pad(padded, ((0, 0), (ph, ph), (pw, pw), (0, 0)))
+        windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
+        ctx.shape, ctx.padded, ctx.windows = x.shape, padded.shape, windows.shape
+        ctx.stride, ctx.padding = stride, padding
+        columns = np.ascontiguousarray(windows.transpose(0, 4, 5, 1, 2, 3))
+        return columns.reshape(x.shape[1] * kh * kw, -1)
+
+    def backward(ctx, grad):
+        (n, c, h, w), (sh, sw), (ph, pw) = ctx.shape, ctx.stride, ctx.padding
+        _, oh, ow, _, kh, kw = ctx.windows  # (C, OH, OW, N, kh, kw)
+        patches = grad.reshape(c, kh, kw, oh, ow, n)
+        image = np.zeros(ctx.padded, grad.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                rows, columns = slice(i, i + sh * oh, sh), slice(j, j + sw * ow, sw)
+                image[:, rows, columns] += patches[:, i, j]
+        return (image[:, ph : ph + h, pw : pw + w].transpose(3, 0, 1, 2),)
