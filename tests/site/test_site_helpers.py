@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -114,3 +115,20 @@ def test_load_explains_what_is_wrong(
     with pytest.raises(RuntimeError, match="half-written"):
         milestones.load("02_1969_xor/01_broken")
     assert "milestones.02_1969_xor.01_broken" not in sys.modules
+
+
+def test_a_chapter_runs_its_guarding_tests_and_shows_pytests_summary(capsys) -> None:
+    from tinytorch_book import guards
+
+    summary = guards.run_tests("test_autograd.py::test_same_tensor_used_twice_in_one_op")
+    assert summary.startswith("1 passed in ") and summary in capsys.readouterr().out
+
+
+def test_a_missing_or_skipped_guard_fails_the_page() -> None:
+    from tinytorch_book import guards
+
+    with pytest.raises(AssertionError, match="the guarding tests failed"):
+        guards.run_tests("test_autograd.py::test_that_does_not_exist")
+    if importlib.util.find_spec("torch") is None:  # this test then skips itself
+        with pytest.raises(AssertionError, match="a guarding test was skipped"):
+            guards.run_tests("test_lr_scheduler.py", keyword="pytorch")

@@ -6,7 +6,7 @@ The archive holds pickled batches, and unpickling can run arbitrary code, so the
 read by a restricted Unpickler: it allows only the four names a pickled numpy array
 uses and refuses everything else.
 
-Book: book/milestones/04_cnn.md
+Book: book/modules/08_data_loading.md
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Conv2d: one small filter per output channel, slid over every position of the
 image; the layer that put locality back into vision (LeCun et al., 1989).
 
-Book: book/milestones/04_cnn.md
+Book: book/modules/09_convolutions.md
 """
 
 from __future__ import annotations

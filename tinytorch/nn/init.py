@@ -6,7 +6,7 @@ default, written there as kaiming_uniform_(weight, a=sqrt(5)): the bound
 gain * sqrt(3 / fan_in) with gain sqrt(2 / (1 + a**2)) is exactly 1/sqrt(fan_in).
 Outputs then start near the scale of one input, whatever the layer's width.
 
-Book: book/milestones/04_cnn.md
+Book: book/modules/03_layers.md
 """
 
 from __future__ import annotations

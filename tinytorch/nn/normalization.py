@@ -1,7 +1,7 @@
 """BatchNorm2d: each channel normalised by its batch statistics while training, by
 running averages of them in evaluation (Ioffe and Szegedy, 2015).
 
-Book: book/milestones/04_cnn.md
+Book: book/modules/09_convolutions.md
 """
 
 from __future__ import annotations

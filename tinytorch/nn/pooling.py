@@ -1,7 +1,7 @@
 """Pooling: each window of an image summed up by one number, its maximum or its
 mean, so that later layers see more of the image at lower resolution.
 
-Book: book/milestones/04_cnn.md
+Book: book/modules/09_convolutions.md
 """
 
 from __future__ import annotations

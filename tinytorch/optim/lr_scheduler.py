@@ -1,7 +1,7 @@
 """Learning-rate schedules, as PyTorch's ``torch.optim.lr_scheduler``: the step size
 changes as training goes, set on the optimizer by one `step()` after each of its own.
 
-Book: book/milestones/04_cnn.md
+Book: book/modules/06_optimizers.md
 """
 
 from __future__ import annotations
