@@ -80,7 +80,7 @@ class Pow(Function):
 
 def _power(a: np.ndarray, exponent: float) -> np.ndarray:
     """a ** exponent, by multiplication for the exponents PyTorch special-cases too:
-    the C library's pow can be a hundred times slower, worst for negative bases."""
+    the C library's pow is many times slower, worst for negative bases."""
     if exponent in (0, 1):
         return np.ones_like(a) if exponent == 0 else a.copy()
     if exponent in (2, 3):
