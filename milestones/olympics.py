@@ -215,19 +215,24 @@ def shown(measure: str, value: float) -> str:
     return f"{value:,} bytes" if measure == "bytes" else f"{value:.2%}"
 
 
+def cells(row: dict[str, Any]) -> dict[str, str]:
+    """One row of `standings` as the tables show it: the baseline's result, the
+    winner, its result and its gain."""
+    measure = row["measure"]
+    if row["winner"] is None:
+        return {"baseline": shown(measure, row["baseline"]),
+                "winner": "no entry qualifies", "result": "", "gain": ""}
+    gain = (f"{row['gain']:+.2f} points" if measure == "accuracy"
+            else f"{row['gain']:.2f}×")
+    return {"baseline": shown(measure, row["baseline"]), "winner": row["winner"],
+            "result": shown(measure, row["value"]), "gain": gain}
+
+
 def events_table(model: str, rows: list[dict[str, Any]]) -> Table:
     """The standings of one model's events."""
     table = Table(title=f"{model}: the Olympic events")
     for column in ("event", "rule", "baseline", "winner", "its result", "gain"):
         table.add_column(column)
     for row in rows:
-        measure = row["measure"]
-        if row["winner"] is None:
-            cells = ["no entry qualifies", "", ""]
-        else:
-            gain = (f"{row['gain']:+.2f} points" if measure == "accuracy"
-                    else f"{row['gain']:.2f}×")
-            cells = [row["winner"], shown(measure, row["value"]), gain]
-        table.add_row(row["event"], row["rule"], shown(measure, row["baseline"]),
-                      *cells)
+        table.add_row(row["event"], row["rule"], *cells(row).values())
     return table

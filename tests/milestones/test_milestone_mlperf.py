@@ -99,8 +99,9 @@ def test_compression_quick_run_meets_its_goals(reused, model):
     assert result["float32_accuracy"] == result["test_accuracy"]
     steps = result["steps_per_epoch"]
     assert result["fine_tune_updates"] == compression.FINE_TUNE_EPOCHS * steps
-    # half the channels of every hidden layer gone: well under half the weights left
-    assert result["channels_params"] < 0.5 * result["params"]
+    # half the channels of every hidden layer gone, and the inputs that read them:
+    # half the weights left or fewer (the output layer keeps its biases)
+    assert result["channels_params"] < 0.51 * result["params"]
     names = [entry.name for entry in result["entries"]]
     assert names[0] == "float32 (baseline)" and len(names) == 8  # 3 int8 models x 2
     events = {row["event"]: row for row in result["events"]}

@@ -47,6 +47,10 @@ def test_the_baseline_keeps_a_title_nobody_beats_and_ties_go_to_it():
     assert rows["Latency Sprint"]["gain"] == 1.0
     contest = rows["Accuracy Contest"]  # nothing small enough: no winner
     assert contest["winner"] is None and contest["gain"] is None
+    assert olympics.cells(contest) == {
+        "baseline": "98.00%", "winner": "no entry qualifies", "result": "", "gain": ""}
+    shown = olympics.cells(rows["Latency Sprint"])
+    assert shown["result"] == "30.0 µs" and shown["gain"] == "1.00×"
 
 
 def test_the_rules_are_stated_with_their_limits():
