@@ -77,7 +77,7 @@ def record_run(
         value = result.get(key)
         if _number(value) and math.isfinite(value):
             metrics[key] = value
-    applying = [goal for goal in goals if goal.quick == bool(result.get("quick"))]
+    applying = [goal for goal in goals if goal.applies(result)]
     record = RunRecord(
         script=script_id(path),
         finished=datetime.now().astimezone().isoformat(timespec="seconds"),

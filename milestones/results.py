@@ -25,13 +25,20 @@ class Goal:
     """The project's own bar for one metric of a run; the one place it is written.
 
     The tests assert it, the chapters and the READMEs show it. `quick` goals apply
-    to a --quick run, the others to a full one.
+    to a --quick run, the others to a full one; a goal with a `model` only to runs
+    on that model (milestone 06's --model), where one bar cannot fit all.
     """
 
     metric: str
     low: float = -math.inf
     high: float = math.inf
     quick: bool = False
+    model: str | None = None
+
+    def applies(self, result: dict[str, Any]) -> bool:
+        """Whether the goal is one for this run: quick or full, and its model."""
+        return self.quick == bool(result.get("quick")) and (
+            self.model is None or self.model == result.get("model_name"))
 
     def met(self, result: dict[str, Any]) -> bool:
         """Whether the run's value for the metric is within the bar."""
@@ -51,8 +58,10 @@ class Goal:
             bar = f"≤ {shown(self.high)}"
         else:
             bar = f"{shown(self.low)} to {shown(self.high)}"
-        run = " (a quick run)" if self.quick else ""
-        return f"{self.metric.replace('_', ' ')} {bar}{run}"
+        which = [self.model] if self.model else []
+        which += ["a quick run"] if self.quick else []
+        shown_for = f" ({', '.join(which)})" if which else ""
+        return f"{self.metric.replace('_', ' ')} {bar}{shown_for}"
 
 
 def results(
@@ -122,7 +131,7 @@ def results_table(
         if key not in expected:
             table.add_row(key.replace("_", " "), _formatted(key, result[key]))
     for goal in goals:
-        if goal.quick == result["quick"]:
+        if goal.applies(result):
             state = "met" if goal.met(result) else "NOT MET"
             table.add_row("project goal", str(goal), "", state)
     if result["updates"]:

@@ -52,6 +52,16 @@ class Recipe:
     loss_fn: Callable[[tt.Tensor, tt.Tensor], tt.Tensor]
     optimizer: Callable[..., Optimizer]
     settings: Settings
+    scheduler: Callable[..., LRScheduler] | None = None
+
+    def schedule(self, optimizer: Optimizer, lr: float, epochs: int,
+                 steps_per_epoch: int) -> LRScheduler | None:
+        """The learning-rate schedule of `epochs` (None: a constant rate), peaking at
+        `lr`; it steps after every batch."""
+        if self.scheduler is None:
+            return None
+        return self.scheduler(optimizer, max_lr=lr, epochs=epochs,
+                              steps_per_epoch=steps_per_epoch)
 
 
 def trainer(
@@ -88,8 +98,7 @@ def trainer(
         test_set = TensorDataset(splits.x_test, splits.y_test)
         test_loader = DataLoader(test_set, EVAL_BATCH)
         steps = optimizer(net.parameters(), lr=settings.lr)
-        schedule = None if scheduler is None else scheduler(
-            steps, max_lr=settings.lr, epochs=epochs, steps_per_epoch=len(train_loader))
+        schedule = recipe.schedule(steps, settings.lr, epochs, len(train_loader))
         with training_display(quiet, callback) as show:
             history = tt.fit(net, train_loader, loss_fn, steps, epochs, test_loader,
                              show, schedule)
@@ -98,8 +107,9 @@ def trainer(
                        data=splits.about, test_data=splits.test_about,
                        schedule=type(schedule).__name__ if schedule else None)
 
+    recipe = Recipe(model, data, loss_fn, optimizer, defaults, scheduler)
     run.__module__ = model.__module__  # the script's, whose docstring the CLI shows
-    run.recipe = Recipe(model, data, loss_fn, optimizer, defaults)
+    run.recipe = recipe
     run.name = name  # type: ignore[attr-defined]  # shown by `versus`
     run.schedule = scheduler.__name__ if scheduler else None  # type: ignore[attr-defined]
     run.__doc__ = (f"Train {name!r} and return its metrics. Keyword settings replace "

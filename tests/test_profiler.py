@@ -208,3 +208,23 @@ def test_the_floor_is_the_work_at_the_peak_and_the_table_states_it():
         assert name in table
     with pytest.raises(ValueError, match="size"):
         perf.gemm_peak(size=0)
+
+
+def test_a_convolution_counts_its_known_multiply_adds():
+    n, c, out, k, size = 4, 3, 5, 3, 9  # 9x9 images, padding 1, stride 2: 5x5 out
+    conv = nn.Conv2d(c, out, k, stride=2, padding=1)
+    x = tt.randn(n, c, size, size, requires_grad=True)
+    with perf.profile(conv) as prof:
+        conv(x).sum().backward()
+    oh = ow = (size + 2 - k) // 2 + 1
+    macs = out * c * k * k * oh * ow * n  # one dot product of c k k per output
+    assert prof.ops["MatMul"].forward_macs == macs
+    assert prof.ops["MatMul"].backward_macs == 2 * macs  # the filters' and x's grads
+    assert prof.ops["Unfold"].macs == 0  # im2col copies: the MatMul counts the work
+    assert prof.ops["Add"].forward_macs == out * oh * ow * n  # the bias
+    assert prof.modules["Conv2d"].forward_macs == macs + out * oh * ow * n
+    assert prof.gemm_macs == 3 * macs
+    pool = nn.MaxPool2d(2)
+    with perf.profile(pool) as prof:
+        pool(tt.randn(n, c, 8, 8))
+    assert prof.ops["Max"].forward_macs == n * c * 8 * 8  # a comparison per pixel

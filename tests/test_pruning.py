@@ -3,6 +3,8 @@ weight stays exactly zero through fine-tuning, which a test trains to show."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -61,7 +63,7 @@ def test_structured_pruning_removes_whole_units_by_l2_norm():
     with pytest.raises(ValueError, match="amount"):
         perf.ln_structured(mlp(), 1.0)
     with pytest.raises(
-        ValueError, match=r"Sequential has no layer to act on \(Linear\)"
+        ValueError, match=r"Sequential has no layer to act on \(Linear, Conv2d\)"
     ):
         perf.global_unstructured(nn.Sequential(nn.ReLU()), 0.5)
 
@@ -133,3 +135,67 @@ def test_keep_pruned_and_the_step_hook_refuse_nonsense():
     optimizer.step()
     optimizer.step()
     assert calls == [optimizer, optimizer]
+
+
+# ------------------------------------------------- convolutions, channels removed
+
+
+def cnn(seed: int = 0) -> nn.Sequential:
+    tt.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 8, 3), nn.ReLU(), nn.Flatten(),
+        nn.Linear(8 * 2 * 2, 12), nn.ReLU(), nn.Linear(12, 10),
+    )  # fmt: skip
+
+
+def test_a_convolution_is_pruned_weight_by_weight_or_filter_by_filter():
+    model = cnn()
+    filters = model[3].weight.data.copy()
+    masks = perf.global_unstructured(copy.deepcopy(model), 0.7)
+    assert masks["3.weight"].shape == filters.shape  # one flag per weight
+    total = sum(m.size for m in masks.values())
+    assert sum(int((~m).sum()) for m in masks.values()) == round(0.7 * total)
+    masks = perf.ln_structured(model, 0.5)
+    assert sorted(masks) == ["0.bias", "0.weight", "3.bias", "3.weight", "6.bias",
+                             "6.weight"]  # fmt: skip
+    norms = np.linalg.norm(filters.reshape(8, -1), axis=1)  # over in, kh, kw
+    gone = ~masks["3.bias"]
+    assert gone.sum() == 4 and norms[gone].max() <= norms[~gone].min()
+    assert (model[3].weight.data[gone] == 0).all()
+    assert (model[3].weight.data[~gone] == filters[~gone]).all()
+
+
+def test_removing_pruned_channels_shrinks_every_product_and_changes_no_output():
+    model = cnn()
+    masks = perf.ln_structured(model, 0.5)
+    smaller = perf.remove_pruned_channels(model, masks)
+    shapes = [tuple(p.shape) for p in smaller.parameters()]
+    assert shapes == [(3, 1, 3, 3), (3,), (4, 3, 3, 3), (4,), (6, 16), (6,),
+                      (10, 6), (10,)]  # fmt: skip
+    assert (smaller[3].in_channels, smaller[3].out_channels) == (3, 4)
+    assert (smaller[6].in_features, smaller[6].out_features) == (16, 6)
+    x = tt.tensor(np.random.default_rng(0).standard_normal((5, 1, 8, 8)))
+    with tt.no_grad():
+        np.testing.assert_allclose(smaller(x).data, model(x).data, atol=1e-6)
+    # after the Flatten, the Linear kept the four inputs of each kept filter
+    kept = np.repeat(masks["3.bias"], 4)
+    assert np.array_equal(smaller[6].weight.data, model[6].weight.data[masks[
+        "6.bias"]][:, kept])
+    assert model[3].weight.shape == (8, 6, 3, 3)  # the pruned model is unchanged
+
+
+def test_removing_channels_refuses_what_it_cannot_remove():
+    model = cnn()
+    with pytest.raises(ValueError, match="prunes single weights"):
+        perf.remove_pruned_channels(model, perf.global_unstructured(cnn(), 0.5))
+    last = perf.ln_structured(cnn(), 0.5, names=["8.weight"])
+    with pytest.raises(ValueError, match="outputs are the model's"):
+        perf.remove_pruned_channels(model, last)
+    squashed = nn.Sequential(nn.Linear(4, 6), nn.Sigmoid(), nn.Linear(6, 2))
+    with pytest.raises(ValueError, match=r"layer 1 \(Sigmoid\) may not map"):
+        perf.remove_pruned_channels(squashed, perf.ln_structured(squashed, 0.5))
+    with pytest.raises(TypeError, match="needs a Sequential"):
+        perf.remove_pruned_channels(nn.Linear(3, 2), {})
+    with pytest.raises(KeyError, match="no parameters"):
+        perf.remove_pruned_channels(model, {"9.weight": np.ones((2, 2), bool)})

@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 import tinytorch as tt
 from tinytorch import nn, perf
+from tinytorch.nn import functional as F
 
 weights = hnp.arrays(
     np.float32,
@@ -192,3 +193,81 @@ def test_loading_into_another_model_fails_clearly(tmp_path):
     wider = nn.Sequential(nn.Linear(30, 41), nn.ReLU(), nn.Linear(41, 10))
     with pytest.raises(ValueError, match="0.weight is float32"):
         perf.load(wider, tmp_path / "float.npz")
+
+
+# ------------------------------------------------------------------- convolutions
+
+
+def cnn(seed: int = 0) -> nn.Sequential:
+    tt.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 5, 3, stride=2),
+        nn.ReLU(), nn.Flatten(), nn.Linear(5 * 3 * 3, 10),
+    )  # fmt: skip
+
+
+def images(n: int = 3, channels: int = 2, seed: int = 1) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [
+        rng.standard_normal((6, channels, 8, 8), dtype=np.float32) for _ in range(n)
+    ]
+
+
+def test_a_quantized_convolution_convolves_with_its_dequantized_filters():
+    model = cnn()
+    quantized = perf.quantize(model)
+    kinds = [type(layer).__name__ for layer in quantized.layers]
+    assert kinds[0] == kinds[2] == "QuantizedConv2d" and kinds[5] == "QuantizedLinear"
+    for i, channels in ((0, 2), (2, 4)):  # padded, then strided
+        layer, twin = model[i], quantized[i]
+        x = images(1, channels)[0]
+        assert twin.scale.shape == (layer.out_channels,)  # one scale per filter
+        w = perf.dequantize(twin.weight_int8, twin.scale)
+        expected = F.conv2d(
+            tt.tensor(x), tt.tensor(w), layer.bias, layer.stride, layer.padding
+        ).data
+        out = twin(tt.tensor(x)).data
+        assert out.shape == expected.shape
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+        # each output's error is bounded by its patch: sum |x| * s_filter / 2
+        ones = tt.tensor(np.ones((1, *layer.weight.shape[1:]), np.float32))
+        patch = F.conv2d(tt.tensor(np.abs(x)), ones, None, layer.stride, layer.padding)
+        bound = patch.data * twin.scale[:, None, None] / 2
+        assert (np.abs(out - layer(tt.tensor(x)).data) <= bound + 1e-5).all()
+
+
+def test_the_int8_path_of_a_convolution_is_exact_integer_arithmetic_rescaled():
+    model = cnn()
+    calibration = images()
+    quantized = perf.quantize(model, "int8", calibration)
+    first, x = quantized[0], calibration[0]
+    xq = np.clip(np.rint(x / first.input_scale), -127, 127)
+    # integers in float64: every sum is exact (far below 2**53)
+    exact = F.conv2d(
+        tt.tensor(xq.astype(np.float64)),
+        tt.tensor(first.weight_int8.astype(np.float64)),
+        padding=1,
+    ).data
+    scales = first.input_scale.astype(np.float64) * first.scale[:, None, None]
+    expected = exact * scales + first.bias[:, None, None]
+    np.testing.assert_allclose(first(tt.tensor(x)).data, expected, rtol=1e-5, atol=1e-5)
+    out, reference = quantized(tt.tensor(x)).data, model(tt.tensor(x)).data
+    assert np.abs(out - reference).max() < 0.05 * np.abs(reference).max()
+
+
+def test_quantized_cnns_round_trip_through_their_files_and_refuse_bad_images(tmp_path):
+    quantized = perf.quantize(cnn(), "int8", images())
+    perf.save(quantized, tmp_path / "cnn.npz")
+    copy = perf.quantize(cnn(seed=5))
+    perf.load(copy, tmp_path / "cnn.npz")
+    x = tt.tensor(images(1)[0])
+    for matmul in ("float32", "int8"):
+        for model in (quantized, copy):
+            for layer in (model[0], model[2], model[5]):
+                layer.matmul = matmul
+        assert np.array_equal(copy(x).data, quantized(x).data)
+    three_channels = tt.tensor(images(1, channels=3)[0])
+    with pytest.raises(tt.ShapeError, match=r"expects float32 images \(N, 2, H, W\)"):
+        quantized[0](three_channels)
+    with pytest.raises(tt.ShapeError, match="got float64"):
+        quantized[0](tt.tensor(images(1)[0], dtype=np.float64))

@@ -1,14 +1,15 @@
 """Milestone 06 (2018), part 1: measure before optimizing.
 
-Trains the baseline (by default the MNIST MLP of milestone 03), then profiles
-PROFILE_STEPS of its training steps and one pass over the 10,000 test digits: per op
-and per module, the time, the multiply-adds and the bytes, and the floor, the time
-those multiply-adds would take at this machine's measured float32 GEMM peak. It
-states the baseline that the other events are measured against too: its accuracy,
-the bytes of its saved file and its time per test image.
+Trains the baseline (by default the MNIST MLP of milestone 03; --model lenet for
+LeNet-5, milestone 04), then profiles the training steps of PROFILE_IMAGES images
+and one pass over the 10,000 test digits: per op and per module, the time, the
+multiply-adds and the bytes, and the floor, the time those multiply-adds would take
+at this machine's measured float32 GEMM peak. It states the baseline that the other
+events are measured against too: its accuracy, the bytes of its saved file and its
+time per test image.
 
     python milestones/06_2018_mlperf/01_baseline_profile.py [--model mlp]
-        [--epochs 5] [--seed 0] [--quick] [--quiet]
+        [--epochs 5] [--seed 0] [--quick] [--quiet] [--validation]
 
 --epochs, --lr and --batch-size set the baseline's training (by default the settings
 of the model's own script).
@@ -43,36 +44,41 @@ def _goals(quick: bool) -> tuple[Goal, ...]:
 
 GOALS = _goals(quick=False) + _goals(quick=True)
 SETTINGS = olympics.script("mlp").SETTINGS  # the default model's training
-PROFILE_STEPS = 200  # training steps profiled, after as many unprofiled ones
+PROFILE_IMAGES = 6400  # training images whose steps are profiled, after one
+# unprofiled pass over them (the MLP: 200 steps of 32; LeNet-5: 50 of 128)
 
 
 def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int = 0,
-        trained: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+        trained: dict[str, Any] | None = None, validation: bool = False,
+        **overrides: Any) -> dict[str, Any]:
     """Train (or reuse) the baseline; profile its training steps and inference."""
-    result = olympics.baseline(model, quick, quiet, seed, trained, **overrides)
+    result = olympics.baseline(model, quick, quiet, seed, trained, validation,
+                               **overrides)
     recipe = olympics.script(model).run.recipe
     settings = replace(recipe.settings, **overrides)
-    data = recipe.data(seed)
+    data = olympics.splits(model, seed, validation)
     net = copy.deepcopy(result["model"])  # the steps profiled train it further
-    n = PROFILE_STEPS * settings.batch_size
+    n = PROFILE_IMAGES
     steps = DataLoader(TensorDataset(data.x_train[:n], data.y_train[:n]),
                        settings.batch_size, shuffle=True, seed=seed)
     optimizer = recipe.optimizer(net.parameters(), lr=settings.lr)
-    tt.train_epoch(net, steps, recipe.loss_fn, optimizer)  # warms caches, allocators
+    schedule = recipe.schedule(optimizer, settings.lr, 2, len(steps))  # as trained
+    tt.train_epoch(net, steps, recipe.loss_fn, optimizer,  # warms caches, allocators
+                   scheduler=schedule)
     with perf.profile(net) as training:
-        tt.train_epoch(net, steps, recipe.loss_fn, optimizer)
+        tt.train_epoch(net, steps, recipe.loss_fn, optimizer, scheduler=schedule)
     with perf.profile(net) as inference:
         tt.evaluate(net, DataLoader(TensorDataset(data.x_test, data.y_test),
                                     EVAL_BATCH))
     peak = perf.gemm_peak()
     with tempfile.TemporaryDirectory() as scratch:
         file_bytes = perf.save(result["model"], Path(scratch) / "baseline.npz")
-    images = len(data.x_test)
+    images, profiled = len(data.x_test), len(steps)
     result = result | {
         "name": NAME, "model_name": model, "peak_gflops": peak,
-        "profile_steps": PROFILE_STEPS, "file_bytes": file_bytes,
-        "step_seconds": training.seconds / PROFILE_STEPS,
-        "step_floor_seconds": training.floor_seconds(peak) / PROFILE_STEPS,
+        "profile_steps": profiled, "file_bytes": file_bytes,
+        "step_seconds": training.seconds / profiled,
+        "step_floor_seconds": training.floor_seconds(peak) / profiled,
         "floor_share": training.floor_seconds(peak) / training.seconds,
         "gemm_work_share": training.gemm_macs / training.macs,
         "image_seconds": inference.seconds / images,
@@ -80,7 +86,7 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
         "training_profile": training, "inference_profile": inference,
     }
     if not quiet:
-        print(f"\n{model}: {PROFILE_STEPS} training steps of batch "
+        print(f"\n{model}: {profiled} training steps of batch "
               f"{settings.batch_size}, profiled\n\n{training.table(peak)}\n")
         print(f"{model}: the {images:,} test images in batches of {EVAL_BATCH}, "
               f"profiled\n\n{inference.table(peak)}\n")

@@ -1,19 +1,22 @@
 """Milestone 06 (2018), part 2: compress a trained model, and measure what it costs.
 
-int8 quantization (one scale per output channel) makes the MNIST MLP's file about
-four times smaller. Magnitude pruning of 90 % of its weights, fine-tuned for an epoch
-with the pruned weights held at zero, then int8 and a bitmap of the kept weights,
-make it over ten times smaller. Every size is the bytes of a real file, every
-accuracy that of the model read back from it, on the 10,000 test digits. Both int8
-paths run and are timed: weights dequantized to float32 for numpy's BLAS, and int8 x
-int8 products accumulated in int32, which numpy computes without BLAS.
+Four compressed versions of the baseline (by default the MNIST MLP; --model lenet
+for LeNet-5): int8 weights, one scale per output channel; SPARSITY of the weights
+pruned by magnitude, fine-tuned with the pruned weights held at zero, then int8 and
+a bitmap of the kept weights; CHANNELS of each hidden layer's channels (units,
+filters) pruned by L2 norm and removed, the smaller network fine-tuned; and that
+network in int8. Every size is the bytes of a real file, every accuracy that of the
+model read back from it, on the test set. Both int8 paths run and are timed:
+weights dequantized to float32 for numpy's BLAS, and int8 x int8 products
+accumulated in int32, which numpy computes without BLAS. The Olympic events
+(milestones/olympics.py) then rank the versions against the baseline.
 
     python milestones/06_2018_mlperf/02_compression.py [--model mlp] [--epochs 5]
-        [--seed 0] [--quick] [--quiet]
+        [--seed 0] [--quick] [--quiet] [--validation]
 
 --epochs, --lr and --batch-size set the baseline's training (by default the settings
-of the model's own script); fine-tuning runs FINE_TUNE_EPOCHS with the same lr and
-batch size.
+of the model's own script); fine-tuning runs FINE_TUNE_EPOCHS with the same lr,
+batch size and schedule.
 """
 
 from __future__ import annotations
@@ -48,19 +51,34 @@ EXPECTED = {  # the course's table: size and accuracy against the baseline's
 
 
 def _goals(quick: bool) -> tuple[Goal, ...]:
-    # int8 weights are exactly 4x smaller; scales, biases and file headers cost 3 %,
-    # which deflate wins back on a trained model but not quite on a quick one
-    return (Goal("int8_size_ratio", low=3.9 if quick else 4.0, quick=quick),
+    # int8 weights are exactly 4x smaller, but each output channel keeps a float32
+    # scale and bias, and each array a file header of about 250 bytes. The MLP's
+    # 101,632 weights in two layers carry them at 3 % of the int8 bytes, which
+    # deflate wins back on a trained model (not quite on a quick one). LeNet-5's
+    # 61,470 weights in five layers (236 channels, 20 arrays) cannot: its scales and
+    # biases alone bound the ratio at 3.89x before any header, and its headers cost
+    # 8 % more. Its goal says so, rather than a file format bent to meet 4x.
+    return (Goal("int8_size_ratio", low=3.9 if quick else 4.0, quick=quick,
+                 model="mlp"),
+            Goal("int8_size_ratio", low=3.6, quick=quick, model="lenet"),
             Goal("int8_points_lost", high=0.3, quick=quick),
             Goal("pruned_int8_size_ratio", low=10.0, quick=quick),
-            Goal("pruned_int8_points_lost", high=1.0, quick=quick))
+            Goal("pruned_int8_points_lost", high=1.0, quick=quick),
+            Goal("channels_points_lost", high=1.0, quick=quick))
 
 
 GOALS = _goals(quick=False) + _goals(quick=True)
 SETTINGS = olympics.script("mlp").SETTINGS  # the default model's training
 SPARSITY = 0.9  # of the weights, pruned before fine-tuning
+CHANNELS = 0.5  # of each hidden layer's channels, removed before fine-tuning
 FINE_TUNE_EPOCHS = 1
 CURVE = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)  # sparsities, pruned without fine-tuning
+VERSIONS = {  # each saved model: how the tables name it
+    "float32": "float32 (baseline)", "int8": "int8",
+    "pruned_int8": f"{SPARSITY:.0%} pruned + int8",
+    "channels": f"{CHANNELS:.0%} of channels removed",
+    "channels_int8": f"{CHANNELS:.0%} of channels removed + int8",
+}  # fmt: skip
 
 
 def pruned_accuracies(net: tt.nn.Module, test: DataLoader) -> dict[str, list[float]]:
@@ -77,84 +95,112 @@ def pruned_accuracies(net: tt.nn.Module, test: DataLoader) -> dict[str, list[flo
 
 def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int = 0,
         trained: dict[str, Any] | None = None, callback: Callback | None = None,
-        **overrides: Any) -> dict[str, Any]:
-    """Train (or reuse) the baseline, compress it three ways, measure the files."""
-    result = olympics.baseline(model, quick, quiet, seed, trained, **overrides)
+        validation: bool = False, **overrides: Any) -> dict[str, Any]:
+    """Train (or reuse) the baseline, compress it four ways, measure the files."""
+    result = olympics.baseline(model, quick, quiet, seed, trained, validation,
+                               **overrides)
     recipe = olympics.script(model).run.recipe
     settings = replace(recipe.settings, **overrides)
-    data = recipe.data(seed)
+    data = olympics.splits(model, seed, validation)
     net, base = result["model"], result["test_accuracy"]
     test = DataLoader(TensorDataset(data.x_test, data.y_test), EVAL_BATCH)
-    calibration = olympics.calibration_batches(data.x_train)
+    train = DataLoader(TensorDataset(data.x_train, data.y_train), settings.batch_size,
+                       shuffle=True, seed=seed)
+
+    def fine_tune(pruned: tt.nn.Module, masks: perf.pruning.Masks) -> tt.History:
+        optimizer = recipe.optimizer(pruned.parameters(), lr=settings.lr)
+        perf.keep_pruned(pruned, masks, optimizer)
+        schedule = recipe.schedule(optimizer, settings.lr, FINE_TUNE_EPOCHS,
+                                   len(train))
+        with training_display(quiet, callback) as show:
+            return tt.fit(pruned, train, recipe.loss_fn, optimizer, FINE_TUNE_EPOCHS,
+                          test, show, schedule)
 
     pruned = copy.deepcopy(net)
     masks = perf.global_unstructured(pruned, SPARSITY)
     before = tt.evaluate(pruned, test)
-    optimizer = recipe.optimizer(pruned.parameters(), lr=settings.lr)
-    perf.keep_pruned(pruned, masks, optimizer)
-    train = DataLoader(TensorDataset(data.x_train, data.y_train), settings.batch_size,
-                       shuffle=True, seed=seed)
-    with training_display(quiet, callback) as show:
-        tuned = tt.fit(pruned, train, recipe.loss_fn, optimizer, FINE_TUNE_EPOCHS,
-                       test, show)
+    tuned = fine_tune(pruned, masks)
+    structured = perf.ln_structured(copy.deepcopy(net), CHANNELS)
+    thin = perf.remove_pruned_channels(net, structured)  # the kept channels only
+    thin_before = tt.evaluate(thin, test)
+    thin_tuned = fine_tune(thin, {})
 
+    calibration = olympics.calibration_batches(data.x_train)
+    versions = {  # name -> (the model, one built the same way to read its file into)
+        "float32": (net, recipe.model()),
+        "int8": (perf.quantize(net, "int8", calibration),
+                 perf.quantize(recipe.model())),
+        "pruned_int8": (perf.quantize(pruned, "int8", calibration),
+                        perf.quantize(recipe.model())),
+        "channels": (thin, perf.remove_pruned_channels(recipe.model(), structured)),
+        "channels_int8": (perf.quantize(thin, "int8", calibration), perf.quantize(
+            perf.remove_pruned_channels(recipe.model(), structured))),
+    }
+    sizes, read_back = {}, {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        float_bytes, _ = olympics.reloaded(net, folder / "f.npz", recipe.model())
-        int8_bytes, int8 = olympics.reloaded(
-            perf.quantize(net, "int8", calibration), folder / "q.npz",
-            perf.quantize(recipe.model()))
-        pruned_bytes, pruned_int8 = olympics.reloaded(
-            perf.quantize(pruned, "int8", calibration), folder / "p.npz",
-            perf.quantize(recipe.model()), sparse=True)
-        raw = [perf.save(m, folder / "raw.npz", compress=False) for m in (net, int8)]
-        dense_bytes = perf.save(pruned_int8, folder / "dense.npz")  # no bitmap
-    measured = {"float32_seconds": olympics.seconds_per_batch(net, data.x_test)}
-    for name, compressed in (("int8", int8), ("pruned_int8", pruned_int8)):
-        for matmul in perf.quantization.MATMULS:
-            olympics.use_matmul(compressed, matmul)
-            key = f"{name}_{matmul}"
-            measured[f"{key}_accuracy"] = tt.evaluate(compressed, test)
-            measured[f"{key}_seconds"] = olympics.seconds_per_batch(compressed,
-                                                                    data.x_test)
-    result = result | measured | {
-        "name": NAME, "model_name": model, "float_bytes": float_bytes,
-        "int8_bytes": int8_bytes, "pruned_int8_bytes": pruned_bytes,
+        for name, (version, skeleton) in versions.items():
+            sizes[name], read_back[name] = olympics.reloaded(
+                version, folder / f"{name}.npz", skeleton, sparse=name == "pruned_int8")
+        raw = [perf.save(read_back[m], folder / "raw.npz", compress=False)
+               for m in ("float32", "int8")]
+        dense_bytes = perf.save(read_back["pruned_int8"], folder / "dense.npz")
+
+    runners, version_of = {}, {}  # "int8_int8": the int8 model on the int8 path
+    for name, version in read_back.items():
+        paths = perf.quantization.MATMULS if olympics.quantized(version) else ("",)
+        for matmul in paths:
+            key = f"{name}_{matmul}" if matmul else name
+            runners[key], version_of[key] = version, name
+            if matmul:
+                runners[key] = olympics.use_matmul(copy.deepcopy(version), matmul)
+    accuracy = {key: tt.evaluate(m, test) for key, m in runners.items()}
+    seconds = olympics.seconds_per_image(runners, data.x_test)
+    entries = [olympics.Entry(_label(key, version_of[key]), sizes[version_of[key]],
+                              accuracy[key], seconds[key]) for key in runners]
+
+    result = result | {
+        "name": NAME, "model_name": model, "dense_int8_ratio": raw[0] / raw[1],
+        **{f"{name}_bytes": size for name, size in sizes.items()},
+        **{f"{name}_size_ratio": sizes["float32"] / size
+           for name, size in sizes.items()},
+        **{f"{name}_accuracy": value for name, value in accuracy.items()},
+        **{f"{name}_image_seconds": value for name, value in seconds.items()},
         "pruned_int8_dense_bytes": dense_bytes,
-        "int8_size_ratio": float_bytes / int8_bytes,
-        "int8_size_ratio_uncompressed": raw[0] / raw[1],
-        "pruned_int8_size_ratio": float_bytes / pruned_bytes,
-        **{f"{key}_{what}": value for key in ("int8", "pruned_int8")
-           for what, value in olympics.accuracy_kept(
-               base, measured[f"{key}_float32_accuracy"],
-               measured[f"{key}_int8_accuracy"]).items()},
         "sparsity": perf.sparsity(pruned), "pruned_accuracy_untuned": before,
         "pruned_accuracy": tuned.test_accuracy[-1], "fine_tune_updates": tuned.updates,
+        "channels_accuracy_untuned": thin_before,
+        "channels_params": sum(p.data.size for p in thin.parameters()),
+        "channels_fine_tune_updates": thin_tuned.updates,
+        "entries": entries, "events": olympics.standings(entries),
         "curve": {"sparsity": list(CURVE), **pruned_accuracies(net, test)},
     }
+    for name in VERSIONS:  # a quantized version: the worse of its two paths
+        kept = olympics.accuracy_kept(base, *[accuracy[key] for key in runners
+                                              if version_of[key] == name])
+        result |= {f"{name}_{what}": value for what, value in kept.items()}
     if not quiet:
         Console().print(compression_table(result))
+        Console().print(olympics.events_table(model, result["events"]))
     return result
 
 
+def _label(key: str, version: str) -> str:
+    matmul = key.removeprefix(version).lstrip("_")
+    return VERSIONS[version] + (f", {matmul} matmul" if matmul else "")
+
+
 def compression_table(result: dict[str, Any]) -> Table:
-    """Each saved model: its file, accuracy and speed on both int8 paths."""
+    """Each saved model, on each way it computes: its file, accuracy and speed."""
     table = Table(title=f"{result['model_name']}: files and what they cost",
-                  caption="ms per batch of 1000 test images, best of 3")
-    for column in ("model file", "bytes", "× smaller", "accuracy", "ms",
-                   "int8 path accuracy", "int8 path ms"):
-        table.add_column(column, justify="left" if column == "model file" else "right")
-    table.add_row("float32", f"{result['float_bytes']:,}", "1.0",
-                  f"{result['test_accuracy']:.2%}",
-                  f"{result['float32_seconds'] * 1e3:.1f}", "", "")
-    for key, label in (("int8", "int8"),
-                       ("pruned_int8", f"pruned {result['sparsity']:.0%} + int8")):
-        table.add_row(label, f"{result[key + '_bytes']:,}",
-                      f"{result[key + '_size_ratio']:.1f}",
-                      f"{result[key + '_float32_accuracy']:.2%}",
-                      f"{result[key + '_float32_seconds'] * 1e3:.1f}",
-                      f"{result[key + '_int8_accuracy']:.2%}",
-                      f"{result[key + '_int8_seconds'] * 1e3:.1f}")
+                  caption=f"µs per image in a batch of {EVAL_BATCH} test images, "
+                          f"best of 3")
+    for column in ("model", "file bytes", "× smaller", "accuracy", "µs"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    base = result["entries"][0]
+    for entry in result["entries"]:
+        table.add_row(entry.name, f"{entry.bytes:,}", f"{base.bytes / entry.bytes:.1f}",
+                      f"{entry.accuracy:.2%}", f"{entry.seconds * 1e6:.1f}")
     return table
 
 

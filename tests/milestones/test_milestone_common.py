@@ -77,6 +77,16 @@ def test_goals_say_what_they_ask_and_check_it():
     assert str(Goal("test_accuracy", high=0.75, quick=True)) == "test accuracy ≤ 75.0% (a quick run)"
 
 
+def test_a_goal_applies_to_its_kind_of_run_and_its_model():
+    lenet = Goal("int8_size_ratio", low=3.6, model="lenet")
+    assert str(lenet) == "int8 size ratio ≥ 3.6 (lenet)"
+    assert lenet.applies({"quick": False, "model_name": "lenet"})
+    assert not lenet.applies({"quick": False, "model_name": "mlp"})
+    assert not lenet.applies({"quick": True, "model_name": "lenet"})
+    anyone = Goal("test_accuracy", low=0.9, quick=True)
+    assert anyone.applies({"quick": True}) and anyone.applies({"quick": True, "model_name": "mlp"})
+
+
 def diverging_run(**settings) -> dict:
     raise tt.TrainingDiverged(
         "loss became nan at epoch 1, step 2: try a smaller learning rate or check the data"

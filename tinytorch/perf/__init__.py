@@ -10,8 +10,15 @@ Book: book/modules/14_profiling.md
 from . import layers, profiler, pruning, quantization, serialization, sparse
 from .layers import CHANNEL_LAYERS, channel_weights, named_modules
 from .profiler import Stats, gemm_peak, profile
-from .pruning import global_unstructured, keep_pruned, ln_structured, sparsity
+from .pruning import (
+    global_unstructured,
+    keep_pruned,
+    ln_structured,
+    remove_pruned_channels,
+    sparsity,
+)
 from .quantization import (
+    QuantizedConv2d,
     QuantizedLinear,
     calibrate,
     dequantize,
@@ -22,9 +29,10 @@ from .serialization import load, load_state, save, state
 from .sparse import Bitmap
 
 __all__ = [
-    "CHANNEL_LAYERS", "Bitmap", "QuantizedLinear", "Stats", "calibrate",
-    "channel_weights", "dequantize", "gemm_peak", "global_unstructured", "keep_pruned",
-    "layers", "ln_structured", "load", "load_state", "named_modules", "profile",
-    "profiler", "pruning", "quantization", "quantize", "quantize_per_channel", "save",
-    "serialization", "sparse", "sparsity", "state",
+    "CHANNEL_LAYERS", "Bitmap", "QuantizedConv2d", "QuantizedLinear", "Stats",
+    "calibrate", "channel_weights", "dequantize", "gemm_peak", "global_unstructured",
+    "keep_pruned", "layers", "ln_structured", "load", "load_state", "named_modules",
+    "profile", "profiler", "pruning", "quantization", "quantize",
+    "quantize_per_channel", "remove_pruned_channels", "save", "serialization",
+    "sparse", "sparsity", "state",
 ]  # fmt: skip

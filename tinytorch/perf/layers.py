@@ -1,8 +1,9 @@
 """Which layers the systems tools act on, and how they find them by name.
 
 Quantization and pruning work per output channel: one row of a Linear weight
-(out_features, in_features). A layer joins `CHANNEL_LAYERS` when its weight keeps
-its output channels along axis 0, as PyTorch's Conv2d (out, in, kh, kw) does too.
+(out_features, in_features), one filter of a Conv2d weight (out_channels,
+in_channels, kh, kw). A layer joins `CHANNEL_LAYERS` when its weight keeps its output
+channels along axis 0, as both do.
 
 Book: book/modules/15_quantization.md
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..nn import Linear, Module, Parameter
+from ..nn import Conv2d, Linear, Module, Parameter
 
-CHANNEL_LAYERS: tuple[type[Module], ...] = (Linear,)
+CHANNEL_LAYERS: tuple[type[Module], ...] = (Linear, Conv2d)
 
 
 def named_modules(model: Module, prefix: str = "") -> Iterator[tuple[str, Module]]:

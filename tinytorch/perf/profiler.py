@@ -41,9 +41,12 @@ def _movement(arrays: Sequence[np.ndarray], out: np.ndarray) -> int:
 
 # multiply-adds of one forward call, per op; any other op (elementwise, reductions)
 # counts one per element of its larger operand. A new op with a formula joins here.
+# A convolution is Unfold (im2col, a copy) then a MatMul, which counts its products:
+# out_channels x (in_channels kh kw) x (OH OW N).
 MULTIPLY_ADDS: dict[type[autograd.Function], Rule] = {
     ops.MatMul: _product, ops.Linear: _product,
     ops.Reshape: _movement, ops.Transpose: _movement, ops.Index: _movement,
+    ops.Unfold: _movement,
 }  # fmt: skip
 
 

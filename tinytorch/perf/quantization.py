@@ -22,10 +22,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .. import ops
 from .._tensor import Tensor
 from ..autograd import no_grad
 from ..checks import ShapeError
-from ..nn import Linear, Module
+from ..nn import Conv2d, Linear, Module
 
 MATMULS = ("float32", "int8")
 
@@ -98,7 +99,41 @@ class QuantizedLinear(Module):
                 f"matmul={self.matmul!r}")
 
 
-QUANTIZED: dict[type[Module], type[QuantizedLinear]] = {Linear: QuantizedLinear}
+class QuantizedConv2d(QuantizedLinear):
+    """A Conv2d with an int8 weight and a float32 scale per filter: inference only.
+    As in `F.conv2d`, the input's patches are unfolded into rows, one per output
+    pixel, so the convolution is `_matmul`'s product of rows by filters, either way."""
+
+    def __init__(self, conv: Conv2d, matmul: str = "float32") -> None:
+        super().__init__(conv, matmul)  # fan-in: in_channels * kh * kw
+        self.in_channels = conv.in_channels
+        self.kernel_size, self.stride, self.padding = (
+            conv.kernel_size, conv.stride, conv.padding)
+
+    def forward(self, x: Tensor) -> Tensor:
+        data = x._data
+        if data.dtype != np.float32 or data.ndim != 4 or (
+                data.shape[1] != self.in_channels):
+            raise ShapeError(f"QuantizedConv2d: expects float32 images (N, "
+                             f"{self.in_channels}, H, W), got {data.dtype} "
+                             f"{data.shape}")
+        with no_grad():
+            columns = ops.Unfold.apply(x, kernel_size=self.kernel_size,
+                                       stride=self.stride, padding=self.padding)
+        (n, _, h, w), (kh, kw) = data.shape, self.kernel_size
+        oh = (h + 2 * self.padding[0] - kh) // self.stride[0] + 1
+        ow = (w + 2 * self.padding[1] - kw) // self.stride[1] + 1
+        out = self._matmul(columns._data.T)  # (OH * OW * N, out_channels)
+        return Tensor._wrap(out.reshape(oh, ow, n, -1).transpose(2, 3, 0, 1), None)
+
+    def extra_repr(self) -> str:
+        return (f"{self.in_channels}, {self.out_features}, "
+                f"kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, matmul={self.matmul!r}")
+
+
+QUANTIZED: dict[type[Module], type[QuantizedLinear]] = {
+    Linear: QuantizedLinear, Conv2d: QuantizedConv2d}
 
 
 def quantize(model: Module, matmul: str = "float32",
