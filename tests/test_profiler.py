@@ -206,6 +206,7 @@ def test_the_floor_is_the_work_at_the_peak_and_the_table_states_it():
         "the floor",
     ):
         assert name in table
+    assert max(len(line) for line in table.splitlines()) <= 88  # fits the page
     with pytest.raises(ValueError, match="size"):
         perf.gemm_peak(size=0)
 

@@ -207,21 +207,22 @@ class profile:
         lines += [_stats_row(f"{n} ({s.kind})" if n != s.kind else n, s, total, True)
                   for n, s in self.modules.items()]
         lines += ["", f"{self.seconds * 1e3:.1f} ms in all; {op_time * 1e3:.1f} ms "
-                      f"({op_time / total:.0%}) inside ops, the rest in Python, the "
-                      f"optimizer and the data"]
+                      f"({op_time / total:.0%}) inside ops,",
+                  "the rest in Python, the optimizer and the data"]
         if gflops is not None and self.macs:
             floor, gemm = self.floor_seconds(gflops), self.gemm_macs / self.macs
             lines.append(
                 f"{self.macs / 1e6:.1f} M multiply-adds ({gemm:.0%} in matrix "
-                f"products): {floor * 1e3:.2f} ms at the GEMM peak of "
-                f"{gflops:.1f} GFLOP/s, the floor ({total / floor:.0f}x below the time "
-                f"measured)")
+                f"products): {floor * 1e3:.2f} ms at the GEMM peak")
+            lines.append(f"of {gflops:.1f} GFLOP/s, the floor ({total / floor:.0f}x below "
+                         "the time measured)")
         return "\n".join(lines)
 
 
 def _row(name: str, *cells: str) -> str:
-    return f"{name[:24]:24}" + "".join(f"{c:>10}" for c in cells[:5]) + "".join(
-        f"{c:>13}" for c in cells[5:]).rstrip()
+    """A row of at most 88 columns, so the table fits the page."""
+    return f"{name[:19]:19}" + "".join(f"{c:>9}" for c in cells[:5]) + "".join(
+        f"{c:>12}" for c in cells[5:]).rstrip()
 
 
 def _stats_row(name: str, s: Stats, total: float, module: bool = False) -> str:
