@@ -108,6 +108,9 @@ def read_site(output_root: Path, log: str = "") -> Site:
     )
 
 
+STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def pages_disagreeing_with_the_manifest(site: Site) -> list[str]:
     """Every ``{glue:text}`` a page shows that is not the manifest's value, formatted."""
     from myst_nb.core.variables import format_plain_text
@@ -115,7 +118,8 @@ def pages_disagreeing_with_the_manifest(site: Site) -> list[str]:
     manifest = site.manifest["pages"]
     wrong = []
     for docname in PAGES:
-        on_page = pasted_text(site.page(docname))
+        # Sphinx's smart quotes curl the apostrophes of glued phrases: straighten them back
+        on_page = [text.translate(STRAIGHT_QUOTES) for text in pasted_text(site.page(docname))]
         for doc, key, spec in glue_text_references(docname):
             figures = manifest.get(doc, {}).get("figures", {})
             if key not in figures:

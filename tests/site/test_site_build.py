@@ -221,3 +221,15 @@ def test_no_result_like_number_is_typed_into_the_pages() -> None:
     )
 
 
+
+
+@slow
+def test_every_diagram_link_opens_a_page_of_this_site(site: Site) -> None:
+    """Mermaid's ``click X href "..."`` links are not checked by Sphinx: check them here."""
+    links = 0
+    for docname, html in site.pages.items():
+        page = site.html / f"{docname}.html"
+        for href in re.findall(r'click \w+ href (?:&quot;|")([^"&]+)', html):
+            links += 1
+            assert (page.parent / href).is_file(), f"{docname}: a diagram links to {href}"
+    assert links >= 8  # the journey's acts-and-milestones graph

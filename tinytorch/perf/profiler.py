@@ -214,8 +214,8 @@ class profile:
             lines.append(
                 f"{self.macs / 1e6:.1f} M multiply-adds ({gemm:.0%} in matrix "
                 f"products): {floor * 1e3:.2f} ms at the GEMM peak")
-            lines.append(f"of {gflops:.1f} GFLOP/s, the floor ({total / floor:.0f}x below "
-                         "the time measured)")
+            lines.append(f"of {gflops:.1f} GFLOP/s, the floor "
+                         f"({total / floor:.0f}x below the time measured)")
         return "\n".join(lines)
 
 
