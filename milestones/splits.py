@@ -28,6 +28,10 @@ from .language import TalkRows
 HELD_OUT = 1000
 
 
+class NoValidationSplit(ValueError):
+    """--validation asked of data that has no validation split."""
+
+
 class Splits(NamedTuple):
     """Training and test arrays, and what they are (the results table prints it)."""
 
@@ -177,9 +181,9 @@ def held_out(splits: Splits, fraction: float = 1 / 6) -> Splits:
     first part of the training set, test on its last `fraction` (MNIST: 50,000 and
     10,000 images)."""
     if splits.train_set is not None:
-        raise ValueError(
-            f"validation: {splits.about} draws its rows afresh every epoch; it has "
-            f"no validation split (its test talks are held out from training)"
+        raise NoValidationSplit(
+            f"--validation: this data ({splits.about}) is drawn afresh every epoch "
+            f"and has no validation split; its test set is held out from training"
         )
     n = len(splits.x_train)
     cut = n - round(n * fraction)

@@ -3,6 +3,9 @@ JourneyTalks questions, and holds a conversation within its context window."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from milestone_checks import assert_goals
@@ -121,3 +124,11 @@ def test_every_exchange_of_the_session_is_in_the_corpus():
         assert turn in exchanges, turn
         if i in dialogue.FOLLOW_UPS:
             assert (dialogue.SESSION[i - 1], turn) in follow_ups, turn
+
+
+def test_validation_is_refused_with_a_clear_message():
+    script = load("05_2017_transformer/01_vaswani_generation").__file__
+    done = subprocess.run([sys.executable, script, "--validation", "--quick"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "has no validation split" in done.stderr
