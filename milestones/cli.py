@@ -22,6 +22,7 @@ from tinytorch.nn import Module
 from .images import write_png
 from .records import record_run
 from .results import Expected, Goal, results_table
+from .splits import NoValidationSplit
 from .training import Settings
 
 
@@ -131,6 +132,8 @@ def main(
                 _fail(f"training diverged: {err}.")
             except DatasetError as err:
                 _fail(f"the data could not be loaded. {err}")
+            except NoValidationSplit as err:
+                _fail(f"{err}.")
             except KeyboardInterrupt:
                 _fail("interrupted.", code=130)
         for warning in caught:  # a run that finished shows every warning it raised

@@ -127,8 +127,9 @@ def results_table(
         table.add_row(
             key.replace("_", " "), _formatted(key, value), bar[2], verdict(value, bar)
         )
-    for key in ("test_accuracy", "train_accuracy", "loss"):
-        if key not in expected:
+    measured = ("test_accuracy", "train_accuracy", "loss", *(g.metric for g in goals))
+    for key in dict.fromkeys(measured):  # in order, once each; time has its own row
+        if key not in expected and key != "seconds":
             table.add_row(key.replace("_", " "), _formatted(key, result[key]))
     for goal in goals:
         if goal.applies(result):

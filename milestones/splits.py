@@ -11,9 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tinytorch.data import Dataset
 from tinytorch.datasets import (
     load_cifar10,
     load_fashion_mnist,
+    load_journeytalks,
     load_mnist,
     load_tinydigits,
     make_blobs,
@@ -21,7 +23,13 @@ from tinytorch.datasets import (
 )
 from tinytorch.datasets.mnist import default_cache_dir
 
+from .language import TalkRows
+
 HELD_OUT = 1000
+
+
+class NoValidationSplit(ValueError):
+    """--validation asked of data that has no validation split."""
 
 
 class Splits(NamedTuple):
@@ -33,6 +41,7 @@ class Splits(NamedTuple):
     y_test: np.ndarray
     about: str
     test_about: str
+    train_set: Dataset | None = None  # draws its own rows, instead of x/y_train
 
 
 def _toy(
@@ -89,23 +98,17 @@ def mnist(seed: int = 0) -> Splits:
 def mnist_one_hot(seed: int = 0) -> Splits:
     """MNIST with each label as a one-hot row of ten floats: the targets a squared
     error needs (the 1986 recipe)."""
-    x_train, y_train, x_test, y_test, about, test_about = mnist(seed)
-    one_hot = np.eye(10, dtype=np.float32)
-    return Splits(x_train, one_hot[y_train], x_test, one_hot[y_test],
-                  about + ", labels one-hot", test_about)
+    data, one_hot = mnist(seed), np.eye(10, dtype=np.float32)
+    return data._replace(y_train=one_hot[data.y_train], y_test=one_hot[data.y_test],
+                         about=data.about + ", labels one-hot")  # fmt: skip
 
 
 def tinydigits_images(seed: int = 0) -> Splits:
     """TinyDigits as images, (N, 1, 8, 8), for a convolution (a fixed split)."""
-    x_train, y_train, x_test, y_test, about, test_about = tinydigits(seed)
-    return Splits(
-        x_train.reshape(-1, 1, 8, 8),
-        y_train,
-        x_test.reshape(-1, 1, 8, 8),
-        y_test,
-        about + ", as 1x8x8 images",
-        test_about,
-    )
+    data = tinydigits(seed)
+    return data._replace(x_train=data.x_train.reshape(-1, 1, 8, 8),
+                         x_test=data.x_test.reshape(-1, 1, 8, 8),
+                         about=data.about + ", as 1x8x8 images")  # fmt: skip
 
 
 def standardized(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -177,6 +180,11 @@ def held_out(splits: Splits, fraction: float = 1 / 6) -> Splits:
     """A validation split to choose settings on, never the test set: train on the
     first part of the training set, test on its last `fraction` (MNIST: 50,000 and
     10,000 images)."""
+    if splits.train_set is not None:
+        raise NoValidationSplit(
+            f"--validation: this data ({splits.about}) is drawn afresh every epoch "
+            f"and has no validation split; its test set is held out from training"
+        )
     n = len(splits.x_train)
     cut = n - round(n * fraction)
     return Splits(
@@ -186,4 +194,20 @@ def held_out(splits: Splits, fraction: float = 1 / 6) -> Splits:
         splits.y_train[cut:],
         f"{splits.about} (the first {cut:,} of them)",
         f"validation: the last {n - cut:,} training images",
+    )
+
+
+def journeytalks(seed: int = 0, block_size: int = 128) -> Splits:
+    """JourneyTalks as rows of `block_size` characters, one starting at each talk,
+    packed afresh every epoch for training (`language.TalkRows`); the held-out
+    talks packed once, for testing. Targets are the answers' characters."""
+    train, test = load_journeytalks()
+    rows = TalkRows(train, block_size, seed)
+    held_out = TalkRows(test, block_size, seed + HELD_OUT)
+    return Splits(
+        *rows.batch(slice(None)),
+        *held_out.batch(slice(None)),
+        f"JourneyTalks: {len(train)} training talks, rows of {block_size} characters",
+        f"the {len(test)} held-out JourneyTalks (new wording-fact pairs)",
+        train_set=rows,
     )

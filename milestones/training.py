@@ -72,13 +72,15 @@ def trainer(
     optimizer: Callable[..., Optimizer],
     defaults: Settings,
     scheduler: Callable[..., LRScheduler] | None = None,
+    metrics: Callable[[Module, Splits], dict[str, Any]] | None = None,
 ) -> Callable[..., dict[str, Any]]:
     """A script's `run`: it seeds, builds `model()`, trains it on `data(seed)` with
     `optimizer(params, lr=)` and returns the metrics of `results.results`.
 
     A `scheduler` is made as `scheduler(optimizer, max_lr=lr, epochs=epochs,
     steps_per_epoch=batches)`, OneCycleLR's signature (the settings' lr is then its
-    peak), and steps after every batch.
+    peak), and steps after every batch. `metrics(model, splits)` adds results of the
+    script's own (e.g. generated answers).
     """
 
     def run(quick: bool = False, quiet: bool = True, callback: Callback | None = None,
@@ -92,7 +94,8 @@ def trainer(
         initial = net.state_dict()
         splits = data(settings.seed, download=True) if download else data(settings.seed)
         splits = held_out(splits) if validation else splits
-        train_set = TensorDataset(splits.x_train, splits.y_train)
+        train_set = (splits.train_set if splits.train_set is not None
+                     else TensorDataset(splits.x_train, splits.y_train))
         train_loader = DataLoader(train_set, settings.batch_size, shuffle=True,
                                   seed=settings.seed)
         test_set = TensorDataset(splits.x_test, splits.y_test)
@@ -102,10 +105,12 @@ def trainer(
         with training_display(quiet, callback) as show:
             history = tt.fit(net, train_loader, loss_fn, steps, epochs, test_loader,
                              show, schedule)
+        extra = metrics(net, splits) if metrics else {}
         return results(name, net, steps, history, train_loader, test_loader,
                        seed=settings.seed, quick=quick, initial_state=initial,
                        data=splits.about, test_data=splits.test_about,
-                       schedule=type(schedule).__name__ if schedule else None)
+                       schedule=type(schedule).__name__ if schedule else None,
+                       **extra)
 
     recipe = Recipe(model, data, loss_fn, optimizer, defaults, scheduler)
     run.__module__ = model.__module__  # the script's, whose docstring the CLI shows

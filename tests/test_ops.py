@@ -261,6 +261,61 @@ OPS = [
 
 
 
+# --- the transformer's ops (milestone 05): softmax, layer norm, attention, embedding
+
+
+def _np_layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, dims: int = 1) -> np.ndarray:
+    axes = tuple(range(x.ndim - dims, x.ndim))
+    centred = x - x.mean(axis=axes, keepdims=True)
+    return centred / np.sqrt((centred**2).mean(axis=axes, keepdims=True) + 1e-5) * w + b
+
+
+def _np_attention(q, k, v, allowed=None):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    return np.exp(_np_log_softmax(scores)) @ v
+
+
+def norm_shapes(draw: st.DrawFn) -> list[tuple[int, ...]]:
+    n = draw(st.integers(2, 5))
+    batch = draw(st.sampled_from([(), (3,), (2, 3)]))
+    return [(*batch, n), (n,), (n,)]
+
+
+def attention_shapes(draw: st.DrawFn, extra_keys: tuple[int, int] = (-3, 3)) -> list[tuple[int, ...]]:
+    batch = draw(st.sampled_from([(), (2,), (2, 3)]))
+    length, dim, value_dim = (draw(st.integers(1, 4)) for _ in range(3))
+    keys = max(1, length + draw(st.integers(*extra_keys)))
+    return [(*batch, length, dim), (*batch, keys, dim), (*batch, keys, value_dim)]
+
+
+def _lower_left(q, k):  # query i sees keys 0..i and the keys before the queries (a cache)
+    length, keys = q.shape[-2], k.shape[-2]
+    return np.arange(keys) <= np.arange(keys - length, keys)[:, None]
+
+
+EMBEDDING_IDS = np.array([[0, 2, 0], [1, 0, 2]])  # id 0 three times: gradients add up
+
+OPS += [
+    Op("softmax_axis0", lambda a: a.softmax(0), lambda a: np.exp(_np_log_softmax(a.T)).T, min_dims=1, shapes=permuted_shapes),
+    Op("layer_norm", lambda x, w, b: F.layer_norm(x, x.shape[-1], w, b), _np_layer_norm, 3, shapes=norm_shapes, example=((3, 4), (4,), (4,))),
+    Op("layer_norm_plain", lambda x: F.layer_norm(x, x.shape[-1]), lambda x: _np_layer_norm(x, 1, 0), min_dims=1, shapes=lambda draw: norm_shapes(draw)[:1]),
+    Op("layer_norm_two_axes", lambda x, w, b: F.layer_norm(x, x.shape[-2:], w, b), lambda x, w, b: _np_layer_norm(x, w, b, dims=2), 3,
+       shapes=lambda draw: [(2, 3, 4), (3, 4), (3, 4)], example=((2, 3, 4), (3, 4), (3, 4))),
+    Op("attention", F.scaled_dot_product_attention, _np_attention, 3, shapes=attention_shapes, example=((2, 3, 4), (2, 5, 4), (2, 5, 3))),
+    Op("attention_causal", lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+       lambda q, k, v: _np_attention(q, k, v, _lower_left(q, k)), 3, shapes=lambda draw: attention_shapes(draw, (0, 0)),
+       example=((2, 3, 4), (2, 3, 4), (2, 3, 2))),
+    Op("attention_mask", lambda q, k, v: F.scaled_dot_product_attention(q, k, v, _lower_left(q, k)),
+       lambda q, k, v: _np_attention(q, k, v, _lower_left(q, k)), 3, shapes=lambda draw: attention_shapes(draw, (0, 3)),
+       example=((2, 3, 4), (2, 5, 4), (2, 5, 3))),
+    Op("embedding", lambda w: F.embedding(EMBEDDING_IDS, w), lambda w: w[EMBEDDING_IDS], shapes=lambda draw: [(3, draw(st.integers(1, 4)))]),
+    Op("index_two_arrays", lambda a: a[np.array([0, 0, 1]), np.array([1, 1, 0])], lambda a: a[np.array([0, 0, 1]), np.array([1, 1, 0])],
+       shapes=lambda draw: [(2, 2)]),
+]  # fmt: skip
+
+
 def _values(draw: st.DrawFn, shape: tuple[int, ...], domain: str) -> np.ndarray:
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     return _sample(rng, shape, domain)

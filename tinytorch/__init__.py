@@ -7,6 +7,10 @@ from . import threads
 
 threads.use_default_threads()  # one BLAS thread unless the environment chose
 
+from . import memory  # noqa: E402
+
+memory.keep_freed_memory()  # freed arrays stay mapped for the next step
+
 from . import data, datasets, nn, ops, optim  # noqa: E402
 from ._tensor import Tensor, ones, randn, tensor, zeros  # noqa: E402
 from .autograd import Function, is_grad_enabled, no_grad  # noqa: E402

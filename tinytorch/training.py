@@ -51,22 +51,30 @@ class Progress:
 
 
 def correct(output: Tensor, target: Tensor) -> int:
-    """How many predictions are right: class scores (N, C) against labels (N,) or
-    one-hot rows (N, C), by argmax; one probability per row (N, 1), read as >= 0.5,
-    against (N, 1)."""
+    """How many predictions are right: class scores (..., C) against labels (...),
+    one per sample or one per token of a sequence (labels below 0, e.g. PyTorch's
+    ignore_index -100, are not predictions), or one-hot rows (N, C), by argmax; one
+    probability per row (N, 1), read as >= 0.5, against (N, 1)."""
     scores, labels = output._data, target._data
     if scores.ndim == 2 and scores.shape[1] == 1 and labels.shape == scores.shape:
         return int(((scores >= 0.5) == (labels >= 0.5)).sum())
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        if labels.shape == scores.shape:  # one-hot targets, as for a squared error
+    if scores.ndim >= 2 and scores.shape[-1] > 1:
+        if scores.ndim == 2 and labels.shape == scores.shape:  # one-hot targets
             labels = labels.argmax(axis=1)
-        if labels.shape == scores.shape[:1]:
-            return int((scores.argmax(axis=1) == labels).sum())
+        if labels.shape == scores.shape[:-1]:
+            return int((scores.argmax(axis=-1) == labels).sum())
     raise ShapeError(
         f"accuracy: outputs of shape {scores.shape} and targets of shape "
-        f"{labels.shape} do not pair up; expected scores (N, C) with labels (N,) or "
-        f"one-hot (N, C), or probabilities (N, 1) with targets (N, 1)"
+        f"{labels.shape} do not pair up; expected scores (..., C) with labels (...) "
+        f"or one-hot (N, C), or probabilities (N, 1) with targets (N, 1)"
     )
+
+
+def counted(target: Tensor) -> int:
+    """How many predictions a batch's targets ask for: one per label, leaving out
+    ignored ones (integer labels below 0)."""
+    labels = target._data
+    return int((labels >= 0).sum()) if labels.dtype.kind == "i" else len(labels)
 
 
 # Overflow makes inf and NaN silently, as in PyTorch: a diverging run ends with the
@@ -104,9 +112,10 @@ def train_epoch(
         if scheduler is not None:
             scheduler.step()
         history.updates += 1
-        total_loss += value * len(y)
+        n = counted(y)
+        total_loss += value * n
         hits += correct(output, y)
-        seen += len(y)
+        seen += n
         if callback is not None:
             callback(Progress(epoch, epochs, step, steps, value, history))
     if seen == 0:
@@ -124,7 +133,7 @@ def evaluate(model: Module, loader: DataLoader) -> float:
     with no_grad():
         for x, y in loader:
             hits += correct(model(x), y)
-            seen += len(y)
+            seen += counted(y)
     model.train(was_training)
     if seen == 0:
         raise ValueError("evaluate: the loader yielded no samples (an empty dataset?)")

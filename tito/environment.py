@@ -68,9 +68,12 @@ def bundled_files() -> dict[str, str]:
     SHA-256 it must have. IDX sets are found by the library's naming: the files of
     folder ``fashion-mnist`` are ``tinytorch.datasets.FASHION_MNIST_FILES``."""
     from tinytorch import datasets
+    from tinytorch.datasets.journeytalks import JOURNEYTALKS_SHA256
     from tinytorch.datasets.tinydigits import TINYDIGITS_SHA256
 
-    files = {"tinydigits.npz": TINYDIGITS_SHA256}
+    files = {
+        "journeytalks.txt": JOURNEYTALKS_SHA256, "tinydigits.npz": TINYDIGITS_SHA256
+    }
     for name, specs in vars(datasets).items():
         if name.endswith("_FILES") and isinstance(specs, dict):
             folder = name.removesuffix("_FILES").lower().replace("_", "-")

@@ -24,6 +24,9 @@ SCRIPTS = (
     "03_1986_mlp/01_rumelhart_tinydigits",
     MNIST,
     "03_1986_mlp/03_rumelhart_1986_recipe",
+    "05_2017_transformer/00_vaswani_attention_proof",
+    "05_2017_transformer/01_vaswani_generation",
+    "05_2017_transformer/02_vaswani_dialogue",
 )
 KEYS = {
     "name", "epochs", "seed", "batch_size", "steps_per_epoch", "optimizer", "history", "loss", "train_accuracy",

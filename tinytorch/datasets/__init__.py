@@ -10,6 +10,7 @@ Book: book/modules/08_data_loading.md
 from .checks import DatasetError
 from .cifar import CIFAR10_CLASSES, load_cifar10
 from .idx import IdxFile, read_idx
+from .journeytalks import Talk, load_journeytalks
 from .mnist import (
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_FILES,
@@ -22,6 +23,7 @@ from .toy import make_blobs, make_xor
 
 __all__ = [
     "CIFAR10_CLASSES", "DatasetError", "FASHION_MNIST_CLASSES", "FASHION_MNIST_FILES",
-    "IdxFile", "MNIST_FILES", "load_cifar10", "load_fashion_mnist", "load_mnist",
-    "load_tinydigits", "make_blobs", "make_xor", "read_idx",
+    "IdxFile", "MNIST_FILES", "Talk", "load_cifar10", "load_fashion_mnist",
+    "load_journeytalks", "load_mnist", "load_tinydigits", "make_blobs", "make_xor",
+    "read_idx",
 ]  # fmt: skip

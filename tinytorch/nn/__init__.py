@@ -5,6 +5,7 @@ Book: book/modules/03_layers.md
 
 from . import functional, init
 from .activation import GELU, ReLU, Sigmoid, Softmax, Tanh
+from .attention import CausalSelfAttention, KVCache
 from .container import Sequential
 from .conv import Conv2d
 from .dropout import Dropout
@@ -12,12 +13,15 @@ from .flatten import Flatten
 from .linear import Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .module import Buffer, Module, Parameter
-from .normalization import BatchNorm2d
+from .normalization import BatchNorm2d, LayerNorm
 from .pooling import AvgPool2d, MaxPool2d
+from .sparse import Embedding
+from .transformer import TransformerBlock
 
 __all__ = [
     "GELU", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm2d", "Buffer",
-    "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten", "Linear", "MSELoss",
-    "MaxPool2d", "Module", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax",
-    "Tanh", "functional", "init",
+    "CausalSelfAttention", "Conv2d", "CrossEntropyLoss", "Dropout", "Embedding",
+    "Flatten", "KVCache", "LayerNorm", "Linear", "MSELoss", "MaxPool2d", "Module",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh",
+    "TransformerBlock", "functional", "init",
 ]  # fmt: skip

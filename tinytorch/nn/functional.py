@@ -51,7 +51,7 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
 def gelu(x: Tensor) -> Tensor:
     """GELU, tanh approximation (numpy has no erf):
     0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
-    return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)).tanh())
+    return ops.GELU.apply(x)
 
 
 def check_dropout_probability(p: float) -> None:
@@ -197,6 +197,96 @@ def batch_norm(
     return out if bias is None else out + bias.reshape(shape)
 
 
+# ----------------------------------------------------------------- sequence models
+
+
+def embedding(input: Tensor | np.ndarray, weight: Tensor) -> Tensor:
+    """Rows of `weight` (num_embeddings, embedding_dim) picked by integer `input` of
+    any shape; a row picked twice gets both gradients (see `ops.Index`)."""
+    idx = input._data if isinstance(input, Tensor) else np.asarray(input)
+    if weight.ndim != 2:
+        raise ShapeError(f"embedding: weight must be (num_embeddings, embedding_dim), "
+                         f"got shape {weight.shape}")  # fmt: skip
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: input must hold integer token ids, got dtype "
+                        f"{idx.dtype}")  # fmt: skip
+    wrong = (idx < 0) | (idx >= len(weight))
+    if wrong.any():
+        raise IndexError(
+            f"embedding: index {idx[wrong].flat[0]} is out of range for "
+            f"{len(weight)} embeddings (valid: 0..{len(weight) - 1})"
+        )
+    return weight[idx]
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | tuple[int, ...],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise over the last len(normalized_shape) axes to mean 0, variance 1
+    (biased, as PyTorch), then scale by `weight` and shift by `bias`."""
+    shape = tuple(np.atleast_1d(normalized_shape).tolist())  # an int: one axis
+    if input.shape[input.ndim - len(shape) :] != shape or not shape:
+        raise ShapeError(
+            f"layer_norm: input of shape {input.shape} does not end in "
+            f"normalized_shape {shape}"
+        )
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and p.shape != shape:
+            raise ShapeError(f"layer_norm: {name} of shape {p.shape} must be "
+                             f"normalized_shape {shape}")  # fmt: skip
+    if weight is None and bias is not None:
+        weight = Tensor(np.ones(shape, input.dtype))  # a constant: scale by one
+    params = [p for p in (weight, bias) if p is not None]
+    return ops.LayerNorm.apply(input, *params, dims=len(shape), eps=eps)
+
+
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | np.ndarray | None = None,
+    *,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
+    """softmax(query @ key^T * scale + mask) @ value over (..., time, dim) tensors,
+    scale 1/sqrt(dim) by default. A boolean `attn_mask` says which keys each query
+    may see (True: take part), a float one is added to the scores; `is_causal` lets
+    query i see keys 0..i only."""
+    if query.ndim < 2 or query.shape[-1] != key.shape[-1] or (
+        key.shape[:-1] != value.shape[:-1]
+    ):
+        raise ShapeError(
+            f"scaled_dot_product_attention: query {query.shape}, key {key.shape} and "
+            f"value {value.shape} must be (..., L, E), (..., S, E) and (..., S, Ev)"
+        )
+    scale = float(scale) if scale is not None else 1 / math.sqrt(query.shape[-1])
+    shape = (query.shape[-2], key.shape[-2])
+    mask = _attention_mask(attn_mask, is_causal, shape, query.dtype)
+    return ops.ScaledDotProductAttention.apply(query, key, value, mask=mask,
+                                               scale=scale)  # fmt: skip
+
+
+def _attention_mask(attn_mask: Tensor | np.ndarray | None, is_causal: bool,
+                    shape: tuple[int, int], dtype: np.dtype) -> np.ndarray | None:
+    """The mask as numbers to add to the scores: 0 where a query may look, -inf
+    where it may not."""
+    if attn_mask is not None and is_causal:
+        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, "
+                         "not both")  # fmt: skip
+    if attn_mask is None and not is_causal:
+        return None
+    mask = getattr(attn_mask, "_data", attn_mask)  # a Tensor's array, or the array
+    allowed = np.tri(*shape, dtype=bool) if is_causal else np.asarray(mask)
+    if allowed.dtype != bool:
+        return allowed.astype(dtype)
+    return np.where(allowed, 0, -np.inf).astype(dtype)
+
+
 # --------------------------------------------------------------------------- losses
 
 
@@ -263,8 +353,12 @@ def binary_cross_entropy_with_logits(
     return (logits.relu() - logits * target + (1 + (-abs_z).exp()).log()).mean()
 
 
-def cross_entropy(logits: Tensor, target: Tensor | np.ndarray) -> Tensor:
-    """Cross-entropy between logits (N, C) and class indices (N,) in [0, C)."""
+def cross_entropy(
+    logits: Tensor, target: Tensor | np.ndarray, ignore_index: int = -100
+) -> Tensor:
+    """Cross-entropy between logits (N, C) and class indices (N,) in [0, C),
+    averaged over the targets that are not `ignore_index` (e.g. a prompt's tokens,
+    which a model is not asked to predict)."""
     targets = target._data if isinstance(target, Tensor) else np.asarray(target)
     if logits.ndim != 2:
         raise ShapeError(
@@ -288,10 +382,17 @@ def cross_entropy(logits: Tensor, target: Tensor | np.ndarray) -> Tensor:
     if len(targets) == 0:
         raise ValueError("cross_entropy: the batch is empty (0 rows)")
     classes = logits.shape[1]
-    wrong = (targets < 0) | (targets >= classes)
+    kept = targets != ignore_index
+    wrong = kept & ((targets < 0) | (targets >= classes))
     if wrong.any():
         raise ValueError(
             f"cross_entropy: target {targets[wrong][0]} is out of range for "
             f"{classes} classes (valid: 0..{classes - 1})"
         )
+    if not kept.all():
+        if not kept.any():
+            raise ValueError(
+                f"cross_entropy: every target is ignore_index ({ignore_index})"
+            )
+        logits, targets = logits[np.flatnonzero(kept)], targets[kept]
     return ops.CrossEntropy.apply(logits, targets=targets)

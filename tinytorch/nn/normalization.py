@@ -1,5 +1,7 @@
 """BatchNorm2d: each channel normalised by its batch statistics while training, by
-running averages of them in evaluation (Ioffe and Szegedy, 2015).
+running averages of them in evaluation (Ioffe and Szegedy, 2015). LayerNorm: each
+position's features normalised by their own statistics, the same in training and
+evaluation (Ba et al., 2016), as transformers use.
 
 Book: book/modules/09_convolutions.md
 """
@@ -53,3 +55,39 @@ class BatchNorm2d(Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum}"
+
+
+class LayerNorm(Module):
+    """Normalise over the last axes (`normalized_shape`), then scale by `weight`
+    (ones at first) and shift by `bias` (zeros at first)."""
+
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+    ) -> None:
+        shape = (
+            (normalized_shape,)
+            if isinstance(normalized_shape, int)
+            else tuple(normalized_shape)
+        )
+        for size in shape:
+            check_int("LayerNorm", "normalized_shape", size)
+        check_number("LayerNorm", "eps", eps, low_inclusive=False)
+        self.normalized_shape, self.eps = shape, eps
+        self.weight = (
+            Parameter(np.ones(shape, np.float32)) if elementwise_affine else None
+        )
+        self.bias = (
+            Parameter(np.zeros(shape, np.float32)) if elementwise_affine else None
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(
+            input, self.normalized_shape, self.weight, self.bias, self.eps
+        )
+
+    def extra_repr(self) -> str:
+        affine = f"elementwise_affine={self.weight is not None}"
+        return f"{self.normalized_shape}, eps={self.eps:g}, {affine}"

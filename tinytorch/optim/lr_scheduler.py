@@ -7,6 +7,7 @@ Book: book/modules/06_optimizers.md
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from ..checks import check_int, check_number
 from .adam import Adam
@@ -152,3 +153,25 @@ class OneCycleLR(LRScheduler):
             return None
         phase, pct = self._where()
         return self._anneal(self.phases[phase][2], pct)
+
+
+class LambdaLR(LRScheduler):
+    """lr = initial lr * lr_lambda(step): any schedule written as a function, e.g.
+    a linear warm-up followed by a cosine decay (the GPT of milestone 05)."""
+
+    def __init__(
+        self, optimizer: Optimizer, lr_lambda: Callable[[int], float]
+    ) -> None:
+        _check_optimizer("LambdaLR", optimizer)
+        self.base_lr, self.lr_lambda = optimizer.lr, lr_lambda
+        super().__init__(optimizer)
+
+    def get_lr(self) -> float:
+        """The initial rate times the function's factor for this step."""
+        lr = self.base_lr * float(self.lr_lambda(self.last_epoch))
+        if not (math.isfinite(lr) and lr >= 0):
+            raise ValueError(
+                f"LambdaLR: the schedule gave lr {lr} at step {self.last_epoch}; it "
+                f"must be a finite number >= 0"
+            )
+        return lr
