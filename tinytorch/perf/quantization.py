@@ -31,6 +31,9 @@ from ..nn import Conv2d, Linear, Module
 MATMULS = ("float32", "int8")
 
 
+SCALE_MIN = float(np.finfo(np.float32).eps)
+
+
 def quantize_per_channel(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int8 values q and float32 scales s, one per row (axis 0), with w ≈ s q."""
     w = np.asarray(weight)
@@ -39,8 +42,9 @@ def quantize_per_channel(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                          f"with output channels on axis 0, got {w.dtype} {w.shape}")
     rows = w.reshape(len(w), -1).astype(np.float64)  # exact: the bound holds to 1e-15
     peak = np.abs(rows).max(axis=1)
-    scale = (peak / 127).astype(np.float32)
-    scale[scale == 0] = 1  # a zero row (or one too small for float32): q = 0
+    # at least float32's epsilon, as PyTorch's observers clamp it: a zero row, or one
+    # so small that its scale would lose digits, keeps a well-defined scale
+    scale = np.maximum(peak / 127, SCALE_MIN).astype(np.float32)
     q = np.rint(rows / scale[:, None].astype(np.float64)).astype(np.int8)
     return q.reshape(w.shape), scale
 
