@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from tinytorch import perf
-from tinytorch.perf.benchmark import BLOCKS, paired_ratios, rotation
+from tinytorch.perf.benchmark import (
+    BLOCK_SECONDS,
+    SIZING_TRIES,
+    paired_ratios,
+    rotation,
+)
 
 
 class FakeClock:
@@ -31,15 +36,19 @@ class FakeClock:
 
 def test_blocked_autorange_warms_up_then_times_blocks_long_enough_for_the_clock() -> None:
     clock = FakeClock()
-    m = perf.Timer(clock.fn("f", 1e-4), "f", timer=clock).blocked_autorange(0.2)
-    block = 0.2 / BLOCKS  # 100 calls; doubling from one call finds 128
-    assert m.number_per_run == 128
-    assert block <= m.number_per_run * 1e-4 < 2 * block
-    assert sum(m.raw_times) >= 0.2 and len(m.raw_times) == 16
-    assert m.times == pytest.approx([1e-4] * 16)
-    assert m.median == pytest.approx(1e-4) and m.iqr == pytest.approx(0)
-    warm_up = sum(2**k for k in range(8))  # the sizing blocks: 1, 2, ..., 128 calls
-    assert len(clock.calls) == warm_up + 16 * 128
+    m = perf.Timer(clock.fn("f", 1e-5), "f", timer=clock).blocked_autorange(0.01)
+    assert BLOCK_SECONDS == 1e-4  # 10 calls; doubling from one call finds 16
+    assert m.number_per_run == 16
+    assert len(m.raw_times) == 63 and sum(m.raw_times) >= 0.01  # 63 x 0.16 ms
+    assert m.times == pytest.approx([1e-5] * 63)
+    assert m.median == pytest.approx(1e-5) and m.iqr == pytest.approx(0)
+    warm_up = SIZING_TRIES * (1 + 2 + 4 + 8 + 16)  # the sizing blocks
+    assert len(clock.calls) == warm_up + 63 * 16
+
+
+def test_one_interrupted_block_does_not_stop_the_sizing() -> None:
+    clock = FakeClock(loads=(1.0, 1.0, 1.0, 50.0) + (1.0,) * 100)  # call 3 waits
+    assert perf.Timer(clock.fn("f", 1e-5), timer=clock).block_size(1e-4) == 16
 
 
 def test_a_measurement_summarizes_blocks_by_median_and_interquartile_range() -> None:
@@ -59,25 +68,26 @@ def test_rotation_gives_each_candidate_each_place_in_turn() -> None:
 def test_compare_interleaves_blocks_in_rotating_order_in_whole_rotations() -> None:
     clock = FakeClock()
     candidates = {name: clock.fn(name, cost) for name, cost in
-                  (("A", 1e-3), ("B", 2e-3), ("C", 6e-3))}
-    result = perf.compare(candidates, min_run_time=0.1, timer=clock)
+                  (("A", 1e-5), ("B", 2e-5), ("C", 6e-5))}
+    result = perf.compare(candidates, min_run_time=0.01, timer=clock)
     rounds = len(result.orders)
     assert rounds % 3 == 0 and rounds >= 3
     assert result.orders[:3] == (("A", "B", "C"), ("B", "C", "A"), ("C", "A", "B"))
     sizes = {n: m.number_per_run for n, m in result.measurements.items()}
-    assert sizes == {"A": 8, "B": 4, "C": 1}  # each block >= 0.1 / BLOCKS s
+    assert sizes == {"A": 16, "B": 8, "C": 2}  # each block >= BLOCK_SECONDS
     timed = clock.calls[-sum(sizes.values()) * rounds:]  # after the warm-up
     expected = [n for order in result.orders for n in order for _ in range(sizes[n])]
     assert timed == expected
-    assert all(sum(m.raw_times) >= 0.1 for m in result.measurements.values())
+    assert all(sum(m.raw_times) >= 0.01 for m in result.measurements.values())
 
 
 def test_a_load_that_slows_every_candidate_alike_cancels_in_the_paired_ratio() -> None:
-    # blocks of one call each (both cost more than 0.01 / BLOCKS s), so every round,
-    # warm-up included, is two calls: the load changes from round to round
+    # blocks of one call each (both cost more than BLOCK_SECONDS), so that every
+    # round is two calls (and the warm-up SIZING_TRIES rounds of two): the load
+    # changes from round to round
     clock = FakeClock(loads=(1.0, 3.0, 1.0, 5.0, 2.0), calls_per_load=2)
-    result = perf.compare({"base": clock.fn("base", 1e-3),
-                           "half": clock.fn("half", 5e-4)}, 0.01, timer=clock)
+    result = perf.compare({"base": clock.fn("base", 4e-4),
+                           "half": clock.fn("half", 2e-4)}, 0.01, timer=clock)
     assert {m.number_per_run for m in result.measurements.values()} == {1}
     assert result.measurements["base"].iqr > 0  # the load shows in the times...
     ratio = result.ratio("half")

@@ -21,7 +21,11 @@ from typing import TypeVar
 
 import numpy as np
 
-BLOCKS = 20  # blocks per measurement: enough for a median and its quartiles
+# A block lasts at least this long: hundreds of times what reading the clock costs
+# (chapter 19 measures it), yet shorter than the slices in which the system shares
+# out the processors, so that most blocks run uninterrupted.
+BLOCK_SECONDS = 1e-4
+SIZING_TRIES = 3  # blocks tried per size: the best of them must last long enough
 STOPPED = 1024  # calls: a block this long that takes no time means a stopped clock
 T = TypeVar("T")
 
@@ -93,9 +97,11 @@ class Timer:
 
     def block_size(self, seconds: float) -> int:
         """Calls per block so that a block lasts at least `seconds`, found by
-        doubling blocks from one call; the calls it makes warm `fn` up."""
+        doubling blocks from one call (the best of SIZING_TRIES, so that one
+        interrupted block does not stop the doubling); the calls warm `fn` up."""
         number = 1
-        while (elapsed := self._block(number)) < seconds:
+        while (elapsed := min(self._block(number) for _ in range(SIZING_TRIES))
+               ) < seconds:
             if elapsed <= 0 and number >= STOPPED:
                 raise RuntimeError(f"Timer.block_size: {number} calls of "
                                    f"{self.label or 'fn'} took no time; does its "
@@ -104,10 +110,10 @@ class Timer:
         return number
 
     def blocked_autorange(self, min_run_time: float = 0.2) -> Measurement:
-        """Blocks of calls, each lasting about min_run_time / BLOCKS, until the
-        blocks add up to `min_run_time` seconds (after a warm-up)."""
+        """Blocks of calls, each lasting at least BLOCK_SECONDS, until the blocks
+        add up to `min_run_time` seconds (after a warm-up)."""
         _check_run_time("Timer.blocked_autorange", min_run_time)
-        number = self.block_size(min_run_time / BLOCKS)
+        number = self.block_size(BLOCK_SECONDS)
         times: list[float] = []
         while sum(times) < min_run_time:
             times.append(self._block(number))
@@ -189,16 +195,17 @@ class Comparison:
 
 def compare(candidates: Mapping[str, Callable[[], object]], min_run_time: float = 1.0,
             timer: Callable[[], float] = time.perf_counter) -> Comparison:
-    """Time each candidate for at least `min_run_time` seconds in blocks, taking
-    turns block by block, the order rotating, in whole rotations so that each goes
-    first equally often. The first candidate is the baseline of the ratios."""
+    """Time each candidate for at least `min_run_time` seconds in blocks of at
+    least BLOCK_SECONDS, taking turns block by block, the order rotating, in whole
+    rotations so that each goes first equally often. The first candidate is the
+    baseline of the ratios."""
     if not isinstance(candidates, Mapping) or len(candidates) < 2:
         raise ValueError(f"compare: needs a dict of at least two named candidates, "
                          f"got {candidates!r}")
     _check_run_time("compare", min_run_time)
     timers = {name: Timer(fn, name, timer) for name, fn in candidates.items()}
     names = list(timers)
-    sizes = {name: t.block_size(min_run_time / BLOCKS) for name, t in timers.items()}
+    sizes = {name: t.block_size(BLOCK_SECONDS) for name, t in timers.items()}
     times: dict[str, list[float]] = {name: [] for name in names}
     orders = []
     while len(orders) % len(names) or min(map(sum, times.values())) < min_run_time:
