@@ -21,6 +21,7 @@ from options import THREAD_VARIABLES
 from threadpoolctl import threadpool_info
 
 from tinytorch.files import write_atomically
+from tinytorch.perf.benchmark import paired_ratios, rotation
 
 DISTURBED_CPU_SHARE = 0.9  # an epoch with CPU time under 90 % of its wall time waited
 DISTURBED_SPREAD = 1.5  # max / min epoch time of one implementation in one config
@@ -58,8 +59,7 @@ def run_interleaved(
     for r in range(rounds):
         runs = {impl: start(impl, seed + r) for impl in impls}
         for e, order in enumerate(epoch_orders(n_train, epochs, seed + r)):
-            turn = (r * epochs + e) % len(impls)
-            for impl in impls[turn:] + impls[:turn]:
+            for impl in rotation(impls, r * epochs + e):
                 wall, cpu = time.perf_counter(), time.process_time()
                 loss, _ = runs[impl].epoch(order)
                 measured[impl]["seconds"].append(time.perf_counter() - wall)
@@ -185,13 +185,8 @@ def summarize(
         }  # fmt: skip
     ours = measured[impls[0]]
     for other in impls[1:]:
-        paired = [
-            a / b
-            for a, b in zip(ours["seconds"], measured[other]["seconds"], strict=True)
-        ]
-        by_cpu = [
-            a / b for a, b in zip(ours["cpu"], measured[other]["cpu"], strict=True)
-        ]
+        paired = paired_ratios(ours["seconds"], measured[other]["seconds"])
+        by_cpu = paired_ratios(ours["cpu"], measured[other]["cpu"])
         calm = [r for r, q in zip(paired, quiet, strict=True) if q]
         result["ratios"][other] = {
             "median": median(paired), "min": min(paired), "max": max(paired),

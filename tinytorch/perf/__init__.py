@@ -1,5 +1,5 @@
-"""Systems tools that take a trained model: profile it, quantize it, prune it, and
-measure its size as the bytes of a saved file.
+"""Systems tools that take a trained model: profile it, quantize it, prune it,
+measure its size as the bytes of a saved file, and time it honestly.
 
 The core never imports this package: its one tie to the engine is `autograd.hook`,
 which the profiler sets while it runs.
@@ -7,7 +7,8 @@ which the profiler sets while it runs.
 Book: book/modules/14_profiling.md
 """
 
-from . import layers, profiler, pruning, quantization, serialization, sparse
+from . import benchmark, layers, profiler, pruning, quantization, serialization, sparse
+from .benchmark import Comparison, Measurement, Ratio, Timer, compare
 from .layers import CHANNEL_LAYERS, channel_weights, named_modules
 from .profiler import Stats, gemm_peak, profile
 from .pruning import (
@@ -29,8 +30,9 @@ from .serialization import load, load_state, save, state
 from .sparse import Bitmap
 
 __all__ = [
-    "CHANNEL_LAYERS", "Bitmap", "QuantizedConv2d", "QuantizedLinear", "Stats",
-    "calibrate", "channel_weights", "dequantize", "gemm_peak", "global_unstructured",
+    "CHANNEL_LAYERS", "Bitmap", "Comparison", "Measurement", "QuantizedConv2d",
+    "QuantizedLinear", "Ratio", "Stats", "Timer", "benchmark", "calibrate",
+    "compare", "channel_weights", "dequantize", "gemm_peak", "global_unstructured",
     "keep_pruned", "layers", "ln_structured", "load", "load_state", "named_modules",
     "profile", "profiler", "pruning", "quantization", "quantize",
     "quantize_per_channel", "remove_pruned_channels", "save", "serialization",
