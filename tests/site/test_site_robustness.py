@@ -4,6 +4,7 @@ warns fails the build, and a bad setting stops it before anything runs."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -63,6 +64,36 @@ def test_an_interrupted_build_is_repaired_by_the_next(tmp_path: Path) -> None:
         figures[MNIST_ACCURACY]
         != first.manifest["pages"][MNIST_PAGE]["figures"][MNIST_ACCURACY]
     )
+
+
+def test_a_build_killed_while_running_pages_does_not_hold_up_the_next(
+    tmp_path: Path,
+) -> None:
+    """Killed alone while its workers run pages (as a crash or an OOM kill would),
+    a build leaves orphaned workers behind: they must not hold the build's lock."""
+    settings = {"TINYTORCH_BOOK_EPOCHS": "1"}
+    process = subprocess.Popen(
+        build_args(tmp_path), cwd=ROOT, env=build_env(settings), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "pages in" in line:  # "tinytorch_site: running N pages in M processes"
+                process.kill()  # the build only: its workers live on, for now
+                break
+        process.wait()
+        assert process.returncode == -signal.SIGKILL, "the build ended before its pages ran"
+        done = subprocess.run(
+            build_args(tmp_path), cwd=ROOT, env=build_env(settings), text=True,
+            capture_output=True, stdin=subprocess.DEVNULL, timeout=900,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert pages_disagreeing_with_the_manifest(read_site(tmp_path)) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the orphans, if any are left
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_two_builds_into_one_folder_wait_for_each_other(tmp_path: Path) -> None:

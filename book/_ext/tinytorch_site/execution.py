@@ -13,6 +13,7 @@ while reading and reports the error as usual.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -56,7 +57,10 @@ def execute_stale_pages(app: Sphinx, env: Any, docnames: list[str]) -> None:
     jobs.sort(key=lambda job: (-history.get(job[0], 0.0), -job[1].stat().st_size))
     workers = min(len(jobs), os.cpu_count() or 1)
     logger.info(f"tinytorch_site: running {len(jobs)} pages in {workers} processes")
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawned, not forked: a worker must not inherit the build's lock, or a killed
+    # build's orphaned workers would keep the next build waiting for them
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         futures = {
             pool.submit(_execute, nbformat.writes(nb), str(path.parent),
                         config.execution_timeout, config.execution_allow_errors):
