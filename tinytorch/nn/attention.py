@@ -103,8 +103,9 @@ class CausalSelfAttention(Module):
         if cache is not None:
             start = cache.length  # the new positions come after the cached ones
             k, v = cache.update(k, v)  # (b, heads, start + t, head_dim)
-            mask = np.arange(start + t) <= np.arange(start, start + t)[:, None]
             causal = False
+            if t > 1:  # a single new position sees them all: no mask to add
+                mask = np.arange(start + t) <= np.arange(start, start + t)[:, None]
         y = F.scaled_dot_product_attention(q, k, v, mask, is_causal=causal)
         y = y.transpose(0, 2, 1, 3).reshape(b, t, c)  # heads side by side again
         return self.dropout(self.out_proj(y))
