@@ -111,10 +111,16 @@ def tinydigits_images(seed: int = 0) -> Splits:
                          about=data.about + ", as 1x8x8 images")  # fmt: skip
 
 
+def standardization(x_train: np.ndarray) -> tuple[float, float]:
+    """The training set's mean and standard deviation, one number each over every
+    pixel: what `standardized` shifts and scales by (a deployed model needs them)."""
+    return float(x_train.mean()), float(x_train.std())
+
+
 def standardized(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, ...]:
     """Both sets shifted and scaled by the training set's mean and standard deviation
     (one number each, over every pixel), so the inputs start near mean 0, std 1."""
-    mean, std = x_train.mean(), x_train.std()
+    mean, std = standardization(x_train)
     return tuple(np.divide(x - mean, std, dtype=np.float32) for x in (x_train, x_test))
 
 

@@ -1,7 +1,9 @@
-"""The digit reader on the MNIST page: the network the page trained, served as a file, read by the page's own
-JavaScript in a real browser, offline (see browsing.py), at phone and desktop widths, in light and dark mode.
+"""The digit readers of the MNIST MLP's page and of the LeNet-5 page: the network each page trained, served as a
+file, read by the page's own JavaScript in a real browser, offline (see browsing.py), at phone and desktop widths,
+in light and dark mode.
 
-Screenshots go to ``artifacts/screenshots/digit-reader-*.png``, including one per digit drawn with synthetic strokes.
+Screenshots go to ``artifacts/screenshots/digit-reader-<network>-*.png``, including one per digit drawn with
+synthetic strokes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
@@ -29,12 +31,25 @@ from tinytorch import nn
 from tinytorch.datasets import load_mnist
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from tinytorch_book.classifier import classifier_bytes, read_classifier  # noqa: E402
+from tinytorch_book.classifier import VERSION, classifier_bytes, read_classifier  # noqa: E402
 
 pytestmark = pytest.mark.slow
 browser_test = pytest.mark.browser
 
-WEIGHTS = "mnist-mlp.safetensors"
+
+class Reader(NamedTuple):
+    """A page with a reader, the file it runs and the figure the page glues for that network's test accuracy."""
+
+    page: str
+    weights: str
+    accuracy: str
+
+
+NETWORKS = {
+    "mlp": Reader(MNIST_PAGE, "mnist-mlp.safetensors", MNIST_ACCURACY),
+    "lenet": Reader("book/milestones/04_cnn", "mnist-lenet5.safetensors", "lenet_test_accuracy"),
+}
+each_network = pytest.mark.parametrize("network", NETWORKS)
 READER = ".tt-digit-reader"
 AGREEMENT_IMAGES, AGREEING_AT_LEAST, LOGIT_TOLERANCE = 200, 199, 1e-3
 
@@ -80,14 +95,14 @@ VERTICAL_LINE = [[(0.5, 0.15), (0.5, 0.85)]]
 
 
 @contextmanager
-def reader_page(browser: Any, server: str, width: int = 1280, mode: str = "light", **options: Any) -> Iterator[tuple[Any, list[str]]]:
-    """The MNIST page with its reader loaded, in the theme's ``mode``; and the list of problems seen on it."""
+def reader_page(browser: Any, server: str, width: int = 1280, mode: str = "light", network: str = "mlp", **options: Any) -> Iterator[tuple[Any, list[str]]]:
+    """The page of ``network`` with its reader loaded, in the theme's ``mode``; and the list of problems seen on it."""
     context = browser.new_context(viewport={"width": width, "height": 900}, **options)
     context.add_init_script(f"localStorage.setItem('mode', '{mode}')")  # the theme's own setting
     try:
         page = context.new_page()
         problems = watch(page)
-        page.goto(f"{server}/{MNIST_PAGE}.html", wait_until="networkidle")
+        page.goto(f"{server}/{NETWORKS[network].page}.html", wait_until="networkidle")
         page.wait_for_selector(f"{READER}[data-state=ready]", timeout=20_000)
         yield page, problems
     finally:
@@ -157,52 +172,78 @@ def js_logits(page: Any, images: np.ndarray, data: bytes | None = None) -> np.nd
 # --- the file --------------------------------------------------------------------------------------------------
 
 
-def test_the_site_serves_the_network_the_page_measured(site: Site) -> None:
+def served(site: Site, network: str) -> Any:
+    """The classifier file the page of ``network`` serves, read back."""
+    return read_classifier(site.html / "published" / NETWORKS[network].weights)
+
+
+@each_network
+def test_the_site_serves_the_network_the_page_measured(site: Site, network: str) -> None:
     assert published_files_disagreeing_with_the_manifest(site) == []
-    network = read_classifier(site.html / "published" / WEIGHTS)
-    assert network.metadata["fingerprint"] == site.manifest["fingerprint"]
+    page, weights, figure = NETWORKS[network]
+    assert weights in site.manifest["pages"][page]["files"], f"{page} does not record {weights} in the manifest"
+    classifier = served(site, network)
+    assert classifier.metadata["fingerprint"] == site.manifest["fingerprint"]
     _, _, x_test, y_test = load_mnist()
-    accuracy = float((tt.predict(network.model(), x_test).argmax(axis=1) == y_test).mean())
-    glued = site.manifest["pages"][MNIST_PAGE]["figures"][MNIST_ACCURACY]
+    accuracy = float((tt.predict(classifier.model(), classifier.inputs(x_test)).argmax(axis=1) == y_test).mean())
+    glued = site.manifest["pages"][page]["figures"][figure]
     assert abs(accuracy - glued) <= 1 / len(y_test), f"the served network reads {accuracy:.2%}, the page says {glued:.2%}"
-    np.testing.assert_array_equal(network.tensors["samples"].reshape(-1, 784), x_test[[int(np.flatnonzero(y_test == d)[0]) for d in range(10)]])
+    np.testing.assert_array_equal(classifier.tensors["samples"].reshape(-1, 784), x_test[[int(np.flatnonzero(y_test == d)[0]) for d in range(10)]])
 
 
 # --- the page's JavaScript -------------------------------------------------------------------------------------
 
 
 @browser_test
-def test_the_pages_javascript_reads_mnist_as_numpy_does(site: Site, browser: Any, server: str) -> None:
+@each_network
+def test_the_pages_javascript_reads_mnist_as_numpy_does(site: Site, browser: Any, server: str, network: str) -> None:
     _, _, x_test, _ = load_mnist()
     images = x_test[:AGREEMENT_IMAGES]
-    expected = tt.predict(read_classifier(site.html / "published" / WEIGHTS).model(), images)
-    with reader_page(browser, server) as (page, problems):
+    classifier = served(site, network)
+    expected = tt.predict(classifier.model(), classifier.inputs(images))
+    with reader_page(browser, server, network=network) as (page, problems):
         logits = js_logits(page, images)
     agreeing = int((logits.argmax(axis=1) == expected.argmax(axis=1)).sum())
     largest = float(np.abs(logits - expected).max())
-    print(f"agreement: {agreeing}/{AGREEMENT_IMAGES} classes, largest logit difference {largest:.2e}")
+    print(f"{network} agreement: {agreeing}/{AGREEMENT_IMAGES} classes, largest logit difference {largest:.2e}")
     assert agreeing >= AGREEING_AT_LEAST, f"only {agreeing} of {AGREEMENT_IMAGES} images read alike"
     assert largest <= LOGIT_TOLERANCE
     assert not problems, "\n".join(problems)
 
 
-@browser_test
-def test_every_layer_the_reader_runs_matches_tinytorch(browser: Any, server: str) -> None:
-    tt.manual_seed(3)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10, bias=False))
-    x = np.random.default_rng(3).random((4, 1, 28, 28), dtype=np.float32)
-    data = classifier_bytes(model, "every layer", x, [0, 1, 2, 3], "0" * 64)
-    unknown = safetensors.numpy.save(
+def unknown_file(version: str = VERSION) -> bytes:
+    """A classifier file with a layer the reader does not run, of the format's ``version``."""
+    return safetensors.numpy.save(
         {"samples": np.zeros((1, 28, 28), np.float32)},
-        metadata={"format": "tinytorch-classifier", "format_version": "1", "fingerprint": "0" * 64, "title": "cnn",
-                  "layers": '[{"type": "conv2d"}]', "input": '{"image": [28, 28], "shape": [1, 28, 28]}',
+        metadata={"format": "tinytorch-classifier", "format_version": version, "fingerprint": "0" * 64, "title": "cnn",
+                  "layers": '[{"type": "avgpool2d"}]', "input": '{"image": [28, 28], "shape": [1, 28, 28], "mean": 0, "std": 1}',
                   "classes": '["0"]', "sample_labels": "[0]", "about": "{}"},
     )
+
+
+@browser_test
+def test_every_layer_the_reader_runs_matches_tinytorch(browser: Any, server: str) -> None:
+    """Layer by layer: the network cut after each layer (and flattened) gives the same values in the page's
+    JavaScript as in tinytorch; strides, paddings and kernels differ along the two axes so that no axis can be
+    mistaken for the other, and the inputs are standardized as LeNet-5's are."""
+    tt.manual_seed(3)
+    layers = [nn.Conv2d(1, 3, (3, 2), stride=(2, 1), padding=(1, 0)), nn.ReLU(), nn.MaxPool2d((2, 3), stride=(1, 2)),
+              nn.Conv2d(3, 4, 3, padding=2, bias=False), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(196, 32), nn.ReLU(),
+              nn.Linear(32, 10, bias=False)]
+    x = np.random.default_rng(3).random((4, 1, 28, 28), dtype=np.float32)
+    mean, std = 0.13, 0.31
+    cuts = [nn.Sequential(*layers[: k + 1], nn.Flatten()) for k in range(len(layers))]
     with reader_page(browser, server) as (page, problems):
-        logits = js_logits(page, x, data)
-        error = js_logits(page, x, unknown)
-    np.testing.assert_allclose(logits, tt.predict(model, x), atol=1e-4)
-    assert error == "layer 0 is a conv2d, which this reader does not run (it runs linear, relu, flatten)"
+        for k, cut in enumerate(cuts):
+            data = classifier_bytes(cut, "every layer", x, [0, 1, 2, 3], "0" * 64, standardization=(mean, std))
+            expected = tt.predict(cut, np.divide(x - mean, std, dtype=np.float32))
+            logits = js_logits(page, x, data)
+            assert np.asarray(logits).shape == expected.shape, f"after layer {k} ({layers[k]}): {logits}"
+            np.testing.assert_allclose(logits, expected, atol=1e-4, err_msg=f"after layer {k} ({layers[k]})")
+        error = js_logits(page, x, unknown_file())
+        old = js_logits(page, x, unknown_file("1"))
+    assert error == "layer 0 is a avgpool2d, which this reader does not run (it runs linear, relu, flatten, conv2d, maxpool2d)"
+    assert old == f"not a tinytorch-classifier file of version {VERSION} (format tinytorch-classifier, version 1)"
     assert not problems, "\n".join(problems)
 
 
@@ -210,11 +251,11 @@ def test_every_layer_the_reader_runs_matches_tinytorch(browser: Any, server: str
 
 
 @browser_test
-@pytest.mark.parametrize(("pointer", "density"), [("mouse", 1), ("touch", 2), ("pen", 1)])
-def test_a_vertical_line_reads_as_a_one_and_clear_empties_the_pad(browser: Any, server: str, pointer: str, density: int) -> None:
+@pytest.mark.parametrize(("network", "pointer", "density"), [("mlp", "mouse", 1), ("mlp", "touch", 2), ("mlp", "pen", 1), ("lenet", "mouse", 1)])
+def test_a_vertical_line_reads_as_a_one_and_clear_empties_the_pad(browser: Any, server: str, network: str, pointer: str, density: int) -> None:
     """Drawn with each kind of pointer, and on a screen of two pixels per CSS pixel (a phone's, where the pad's
-    canvas has twice the pixels)."""
-    with reader_page(browser, server, has_touch=pointer == "touch", device_scale_factor=density) as (page, problems):
+    canvas has twice the pixels); the pad is the same on every page, so LeNet-5's is drawn on with a mouse only."""
+    with reader_page(browser, server, network=network, has_touch=pointer == "touch", device_scale_factor=density) as (page, problems):
         assert page.evaluate("document.querySelector('.tt-dr-pad').width") == 280 * density
         page.evaluate("""() => { window.pointerKinds = [];
             document.querySelector('.tt-dr-pad').addEventListener('pointerdown', (e) => pointerKinds.push(e.pointerType)); }""")
@@ -233,10 +274,11 @@ def test_a_vertical_line_reads_as_a_one_and_clear_empties_the_pad(browser: Any, 
 
 
 @browser_test
-def test_test_digits_load_from_the_keyboard_and_everything_is_labelled(site: Site, browser: Any, server: str) -> None:
-    network = read_classifier(site.html / "published" / WEIGHTS)
-    expected = tt.predict(network.model(), network.tensors["samples"].reshape(-1, 784)).argmax(axis=1)
-    with reader_page(browser, server) as (page, problems):
+@each_network
+def test_test_digits_load_from_the_keyboard_and_everything_is_labelled(site: Site, browser: Any, server: str, network: str) -> None:
+    classifier = served(site, network)
+    expected = tt.predict(classifier.model(), classifier.inputs(classifier.tensors["samples"])).argmax(axis=1)
+    with reader_page(browser, server, network=network) as (page, problems):
         page.locator(".tt-dr-button").focus()
         for _ in range(8):  # from Clear to the eighth test digit, a 7
             page.keyboard.press("Tab")
@@ -262,8 +304,9 @@ def test_test_digits_load_from_the_keyboard_and_everything_is_labelled(site: Sit
 @browser_test
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_reader_fits_the_screen_and_follows_the_theme(browser: Any, server: str, width: int, mode: str) -> None:
-    with reader_page(browser, server, width, mode) as (page, problems):
+@each_network
+def test_the_reader_fits_the_screen_and_follows_the_theme(browser: Any, server: str, network: str, width: int, mode: str) -> None:
+    with reader_page(browser, server, width, mode, network) as (page, problems):
         page.locator(".tt-dr-sample").nth(3).click()
         seen = page.evaluate(
             """() => { const r = document.querySelector('.tt-digit-reader').getBoundingClientRect();
@@ -284,7 +327,7 @@ def test_the_reader_fits_the_screen_and_follows_the_theme(browser: Any, server: 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.evaluate("window.scrollTo(0, 0)")  # the theme's sticky header stays at the top of the full page
         box = page.locator(READER).bounding_box()
-        page.screenshot(path=str(SCREENSHOTS / f"digit-reader-{width}-{mode}.png"), full_page=True,
+        page.screenshot(path=str(SCREENSHOTS / f"digit-reader-{network}-{width}-{mode}.png"), full_page=True,
                         clip={"x": 0, "y": box["y"] - 8, "width": width, "height": box["height"] + 16})
         other = "light" if mode == "dark" else "dark"  # the theme's switch, flipped while the page is open
         page.evaluate(f"document.documentElement.dataset.theme = '{other}'")
@@ -294,15 +337,17 @@ def test_the_reader_fits_the_screen_and_follows_the_theme(browser: Any, server: 
 
 
 @browser_test
-def test_the_network_reads_ten_drawn_digits(browser: Any, server: str) -> None:
+@each_network
+def test_the_network_reads_ten_drawn_digits(browser: Any, server: str, network: str) -> None:
     """The screenshot loop: a clean drawing of every digit; each must be read right."""
     readings = {}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with reader_page(browser, server) as (page, problems):
+    with reader_page(browser, server, network=network) as (page, problems):
         for digit, strokes in HANDWRITING.items():
             page.locator(".tt-dr-button").click()
             draw(page, strokes)
             readings[digit] = reading(page)
-            page.locator(".tt-dr-main").screenshot(path=str(SCREENSHOTS / f"digit-reader-drawn-{digit}.png"))
+            page.locator(".tt-dr-main").screenshot(path=str(SCREENSHOTS / f"digit-reader-{network}-drawn-{digit}.png"))
         assert not problems, "\n".join(problems)
+    print(f"{network} reads {sum(r == d for d, r in readings.items())} of 10 drawn digits right: {readings}")
     assert readings == {digit: digit for digit in HANDWRITING}

@@ -62,7 +62,7 @@ def test_a_classifier_file_round_trips_the_network_and_its_samples(tmp_path: Pat
     read = read_classifier(written(tmp_path, data))
     assert read.metadata == {
         "format": "tinytorch-classifier",
-        "format_version": "1",
+        "format_version": "2",
         "fingerprint": FINGERPRINT,
         "title": "784-16-10 MLP",
         "layers": [
@@ -70,7 +70,7 @@ def test_a_classifier_file_round_trips_the_network_and_its_samples(tmp_path: Pat
             {"type": "relu"},
             {"type": "linear", "weight": "2.weight", "bias": "2.bias"},
         ],
-        "input": {"image": [28, 28], "shape": [784]},
+        "input": {"image": [28, 28], "shape": [784], "mean": 0.0, "std": 1.0},
         "classes": [str(i) for i in range(10)],
         "sample_labels": [4, 0, 9],
         "about": {"test_accuracy": 0.5},
@@ -91,9 +91,29 @@ def test_a_network_on_images_keeps_its_input_shape(tmp_path: Path) -> None:
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10, bias=False))
     x = images(2, (1, 28, 28))
     read = read_classifier(written(tmp_path, classifier_bytes(model, "linear", x, [1, 2], FINGERPRINT)))
-    assert read.metadata["input"] == {"image": [28, 28], "shape": [1, 28, 28]}
+    assert read.metadata["input"] == {"image": [28, 28], "shape": [1, 28, 28], "mean": 0.0, "std": 1.0}
     assert read.metadata["layers"] == [{"type": "flatten"}, {"type": "linear", "weight": "1.weight", "bias": None}]
     np.testing.assert_array_equal(tt.predict(read.model(), x), tt.predict(model, x))
+
+
+def test_a_convolutional_network_trained_on_standardized_images_round_trips(tmp_path: Path) -> None:
+    """The file keeps the images as images (pixels in [0, 1], what the page paints) and the standardization the
+    network expects; `inputs` makes them the network's inputs again."""
+    tt.manual_seed(2)
+    model = nn.Sequential(nn.Conv2d(1, 3, (3, 2), stride=(2, 1), padding=(1, 0)), nn.ReLU(),
+                          nn.MaxPool2d((2, 3), stride=(1, 2)), nn.Conv2d(3, 2, 3, bias=False), nn.Flatten(), nn.Linear(2 * 11 * 11, 10))
+    x = images(3, (1, 28, 28))
+    read = read_classifier(written(tmp_path, classifier_bytes(model, "cnn", x, [0, 1, 2], FINGERPRINT, standardization=(0.25, 0.5))))
+    assert read.metadata["input"] == {"image": [28, 28], "shape": [1, 28, 28], "mean": 0.25, "std": 0.5}
+    assert read.metadata["layers"][:4] == [
+        {"type": "conv2d", "weight": "0.weight", "bias": "0.bias", "stride": [2, 1], "padding": [1, 0]},
+        {"type": "relu"},
+        {"type": "maxpool2d", "kernel": [2, 3], "stride": [1, 2]},
+        {"type": "conv2d", "weight": "3.weight", "bias": None, "stride": [1, 1], "padding": [0, 0]},
+    ]
+    np.testing.assert_array_equal(read.tensors["samples"].reshape(3, 1, 28, 28), x)
+    np.testing.assert_array_equal(read.inputs(read.tensors["samples"]), (x - 0.25) / 0.5)
+    np.testing.assert_array_equal(tt.predict(read.model(), read.inputs(x)), tt.predict(model, (x - 0.25) / 0.5))
 
 
 def test_the_header_is_safetensors_with_string_metadata_and_aligned_float32_data() -> None:
@@ -137,16 +157,20 @@ def test_publishing_outside_a_build_or_under_a_bad_name_is_refused(build_env: di
         (mlp(), images(1).astype(np.float64), [0], "samples must be float32"),
         (mlp(), images(1, (100,)), [0], r"an input of shape \(100,\) does not hold one image of shape \(28, 28\)"),
         (mlp(), images(2), [0], "2 samples but 1 labels"),
+        (mlp(), images(1) - 0.5, [0], r"pixels in \[0, 1\], got values from -0.\d+ to 0.\d+; pass standardized"),
+        (nn.Sequential(nn.AvgPool2d(2), nn.Flatten()), images(1, (1, 28, 28)), [0], "layer 0 is a AvgPool2d"),
     ],
 )
 def test_what_the_browser_could_not_run_is_refused(model: nn.Module, samples: np.ndarray, labels: list, message: str) -> None:
     with pytest.raises((TypeError, ValueError), match=message):
         classifier_bytes(model, "net", samples, labels, FINGERPRINT)
+    with pytest.raises(ValueError, match="the standardization's std must be positive, got 0.0"):
+        classifier_bytes(mlp(), "net", images(1), [0], FINGERPRINT, standardization=(0.5, 0))
 
 
 def test_a_safetensors_file_of_another_kind_is_not_read_as_a_classifier(tmp_path: Path) -> None:
     data = safetensors.numpy.save({"w": np.zeros(2, np.float32)}, metadata={"format": "pt"})
-    with pytest.raises(ValueError, match="is not a tinytorch-classifier file of version 1"):
+    with pytest.raises(ValueError, match="is not a tinytorch-classifier file of version 2"):
         read_classifier(written(tmp_path, data))
 
 

@@ -4,9 +4,10 @@
 // 8-byte little-endian header length, a JSON header, little-endian float32 data),
 // whose metadata lists the layers in order. The pass runs them one by one, in double
 // precision on the float32 weights. A layer type new there must be added to LAYERS.
+// Images between layers are channels x height x width, row by row, as in PyTorch.
 
 const FORMAT = "tinytorch-classifier";
-const VERSION = "1";
+const VERSION = "2";
 const JSON_FIELDS = ["layers", "input", "classes", "sample_labels", "about"];
 
 const size = (shape) => shape.reduce((a, b) => a * b, 1);
@@ -30,10 +31,79 @@ function linear(x, layer, tensors, index) {
   return { shape: [outputs], values: y };
 }
 
+// Each output value is a filter's dot product with the window of every input channel
+// under it; the padding is zeros outside the image, skipped rather than stored.
+function conv2d(x, layer, tensors, index) {
+  const weight = tensors[layer.weight];
+  const [outputs, inputs, kh, kw] = weight.shape;
+  const [channels, height, width] = x.shape;
+  const [sy, sx] = layer.stride;
+  const [py, px] = layer.padding;
+  const oh = Math.floor((height + 2 * py - kh) / sy) + 1;
+  const ow = Math.floor((width + 2 * px - kw) / sx) + 1;
+  if (x.shape.length !== 3 || channels !== inputs || oh < 1 || ow < 1) {
+    throw new Error(`layer ${index} (conv2d ${inputs}→${outputs}, ${kh}×${kw}) got ` +
+                    `an input of shape [${x.shape}]`);
+  }
+  const w = weight.values;
+  const b = layer.bias === null ? null : tensors[layer.bias].values;
+  const y = new Float64Array(outputs * oh * ow);
+  for (let o = 0; o < outputs; o++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let sum = b === null ? 0 : b[o];
+        for (let c = 0; c < inputs; c++) {
+          for (let u = 0; u < kh; u++) {
+            const row = i * sy - py + u;
+            if (row < 0 || row >= height) continue;
+            const xRow = (c * height + row) * width;
+            const wRow = ((o * inputs + c) * kh + u) * kw;
+            for (let v = 0; v < kw; v++) {
+              const col = j * sx - px + v;
+              if (col >= 0 && col < width) sum += w[wRow + v] * x.values[xRow + col];
+            }
+          }
+        }
+        y[(o * oh + i) * ow + j] = sum;
+      }
+    }
+  }
+  return { shape: [outputs, oh, ow], values: y };
+}
+
+// The largest value of each window, channel by channel.
+function maxpool2d(x, layer, tensors, index) {
+  const [channels, height, width] = x.shape;
+  const [kh, kw] = layer.kernel;
+  const [sy, sx] = layer.stride;
+  const oh = Math.floor((height - kh) / sy) + 1;
+  const ow = Math.floor((width - kw) / sx) + 1;
+  if (x.shape.length !== 3 || oh < 1 || ow < 1) {
+    throw new Error(`layer ${index} (maxpool2d ${kh}×${kw}) got an input of ` +
+                    `shape [${x.shape}]`);
+  }
+  const y = new Float64Array(channels * oh * ow);
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let top = -Infinity;
+        for (let u = 0; u < kh; u++) {
+          const xRow = (c * height + i * sy + u) * width + j * sx;
+          for (let v = 0; v < kw; v++) top = Math.max(top, x.values[xRow + v]);
+        }
+        y[(c * oh + i) * ow + j] = top;
+      }
+    }
+  }
+  return { shape: [channels, oh, ow], values: y };
+}
+
 const LAYERS = {
   linear,
   relu: (x) => ({ shape: x.shape, values: x.values.map((v) => (v > 0 ? v : 0)) }),
   flatten: (x) => ({ shape: [x.values.length], values: x.values }),
+  conv2d,
+  maxpool2d,
 };
 
 // The network stored in `buffer` (an ArrayBuffer); throws an Error saying what is
@@ -98,12 +168,14 @@ export class Network {
     }));
   }
 
-  // The scores (logits) for one image: pixels in [0, 1], ink high, row by row.
+  // The scores (logits) for one image: pixels in [0, 1], ink high, row by row,
+  // standardized as the network's training data was.
   forward(image) {
     if (image.length !== this.imageSize) {
       throw new Error(`an image of ${image.length} pixels, not ${this.imageSize}`);
     }
-    let x = { shape: this.meta.input.shape, values: Float64Array.from(image) };
+    const { shape, mean, std } = this.meta.input;
+    let x = { shape, values: Float64Array.from(image, (v) => (v - mean) / std) };
     this.meta.layers.forEach((layer, index) => {
       x = LAYERS[layer.type](x, layer, this.tensors, index);
     });

@@ -7,15 +7,22 @@ Every tensor is float32 and named as in the model's ``state_dict()``; the sample
 (a few test images to try with one click) are the tensor ``samples``. The header's
 ``__metadata__`` (strings only, so the structured values are JSON text) says:
 
-- ``format``, ``format_version``: ``tinytorch-classifier``, ``1``;
+- ``format``, ``format_version``: ``tinytorch-classifier``, ``2`` (version 2 added
+  the input's ``mean`` and ``std``, which a reader of version 1 would ignore);
 - ``fingerprint``: the sources fingerprint of the build that trained it
   (``manifest.json`` records the same);
 - ``title``: what the page calls the network, e.g. ``784-128-10 MLP``;
 - ``layers``: the forward pass in order, e.g. ``{"type": "linear", "weight":
-  "0.weight", "bias": "0.bias"}``, ``{"type": "relu"}``, ``{"type": "flatten"}``;
-- ``input``: ``{"image": [28, 28], "shape": [784]}``: the image, pixels in [0, 1],
-  ink high, row by row from the top (as ``load_mnist`` gives them), is reshaped to
-  ``shape`` and fed to the first layer;
+  "0.weight", "bias": "0.bias"}``, ``{"type": "relu"}``, ``{"type": "flatten"}``,
+  ``{"type": "conv2d", "weight": "0.weight", "bias": "0.bias", "stride": [1, 1],
+  "padding": [2, 2]}``, ``{"type": "maxpool2d", "kernel": [2, 2], "stride": [2, 2]}``
+  (as PyTorch's Linear, ReLU, Flatten, Conv2d and MaxPool2d; images are channels x
+  height x width);
+- ``input``: ``{"image": [28, 28], "shape": [1, 28, 28], "mean": m, "std": s}``: the
+  image, pixels in [0, 1], ink high, row by row from the top (as ``load_mnist`` gives
+  them), becomes ``(image - mean) / std`` (the standardization the network was
+  trained with; 0 and 1 for none), is reshaped to ``shape`` and fed to the first
+  layer;
 - ``classes``: the name of each output; ``sample_labels``: each sample's true class;
 - ``about``: what the chapter adds (its test accuracy, settings, ...).
 
@@ -40,11 +47,12 @@ from tinytorch import nn
 
 from .files import build_fingerprint, publish_file
 
-FORMAT, VERSION = "tinytorch-classifier", "1"
+FORMAT, VERSION = "tinytorch-classifier", "2"
 SAMPLES = "samples"
 JSON_FIELDS = ("layers", "input", "classes", "sample_labels", "about")
 # the layers without parameters, by their type in the header
 PLAIN_LAYERS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "flatten": nn.Flatten}
+KNOWN = "Linear, ReLU, Flatten, Conv2d and MaxPool2d"
 
 
 @dataclass(frozen=True)
@@ -58,28 +66,52 @@ class Classifier:
         """The network as tinytorch modules, holding the file's weights."""
         layers: list[nn.Module] = []
         for layer in self.metadata["layers"]:
-            if layer["type"] == "linear":
-                out_features, in_features = self.tensors[layer["weight"]].shape
-                layers.append(nn.Linear(in_features, out_features,
-                                        bias=layer["bias"] is not None))
+            kind = layer["type"]
+            if kind in ("linear", "conv2d"):
+                out_size, in_size, *kernel = self.tensors[layer["weight"]].shape
+                bias = layer["bias"] is not None
+                layers.append(
+                    nn.Linear(in_size, out_size, bias=bias) if kind == "linear"
+                    else nn.Conv2d(in_size, out_size, tuple(kernel), layer["stride"],
+                                   layer["padding"], bias=bias))  # fmt: skip
+            elif kind == "maxpool2d":
+                layers.append(nn.MaxPool2d(layer["kernel"], layer["stride"]))
             else:
-                layers.append(PLAIN_LAYERS[layer["type"]]())
+                layers.append(PLAIN_LAYERS[kind]())
         model = nn.Sequential(*layers)
         model.load_state_dict({name: self.tensors[name]
                                for name in model.state_dict()})
         return model
 
+    def inputs(self, images: np.ndarray) -> np.ndarray:
+        """The model's inputs for ``images`` (pixels in [0, 1], any shape holding
+        whole images): standardized as in training, reshaped to the input shape."""
+        source = self.metadata["input"]
+        standardized = (np.asarray(images, np.float32) - source["mean"]) / source["std"]
+        return standardized.astype(np.float32).reshape(-1, *source["shape"])
+
 
 def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
                      sample_labels: Sequence[int], fingerprint: str,
                      image_shape: tuple[int, ...] = (28, 28),
-                     about: dict[str, Any] | None = None) -> bytes:
-    """The file's content. ``samples`` are model inputs, shaped ``(k, *input)``; the
-    input shape is theirs and must hold exactly one image of ``image_shape``."""
+                     about: dict[str, Any] | None = None,
+                     standardization: tuple[float, float] = (0.0, 1.0)) -> bytes:
+    """The file's content. ``samples`` are images shaped as the model's inputs,
+    ``(k, *input)``, pixels in [0, 1]; the input shape is theirs and must hold exactly
+    one image of ``image_shape``. The model reads ``(image - mean) / std``, with
+    ``(mean, std) = standardization`` (the training set's, if it was trained so)."""
     samples = np.asarray(samples)
     if samples.ndim < 2 or samples.dtype != np.float32:
-        raise ValueError(f"classifier_bytes: samples must be float32 model inputs "
-                         f"shaped (k, *input), got {samples.dtype} {samples.shape}")
+        raise ValueError(f"classifier_bytes: samples must be float32 images shaped "
+                         f"(k, *input), got {samples.dtype} {samples.shape}")
+    if samples.size and not 0 <= samples.min() <= samples.max() <= 1:
+        raise ValueError(f"classifier_bytes: samples must be images with pixels in "
+                         f"[0, 1], got values from {samples.min()} to {samples.max()}; "
+                         f"pass standardized inputs' mean and std as standardization")
+    mean, std = (float(value) for value in standardization)
+    if not std > 0:
+        raise ValueError(f"classifier_bytes: the standardization's std must be "
+                         f"positive, got {std}")
     input_shape = samples.shape[1:]
     if np.prod(input_shape) != np.prod(image_shape):
         raise ValueError(f"classifier_bytes: an input of shape {input_shape} does not "
@@ -89,7 +121,8 @@ def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
                          f"{len(sample_labels)} labels")
     tensors = {name: np.ascontiguousarray(value, dtype=np.float32)
                for name, value in model.state_dict().items()}
-    outputs = tt.predict(model, samples[:1]).shape[-1]  # the samples fit the model
+    first = np.divide(samples[:1] - mean, std, dtype=np.float32)
+    outputs = tt.predict(model, first).shape[-1]  # the samples fit the model
     tensors[SAMPLES] = np.ascontiguousarray(samples.reshape(-1, *image_shape))
     metadata = {
         "format": FORMAT,
@@ -97,7 +130,8 @@ def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
         "fingerprint": fingerprint,
         "title": title,
         "layers": layers_of(model),
-        "input": {"image": list(image_shape), "shape": list(input_shape)},
+        "input": {"image": list(image_shape), "shape": list(input_shape),
+                  "mean": mean, "std": std},
         "classes": [str(i) for i in range(outputs)],
         "sample_labels": [int(label) for label in sample_labels],
         "about": about or {},
@@ -109,11 +143,13 @@ def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
 def publish_classifier(name: str, model: nn.Sequential, title: str,
                        samples: np.ndarray, sample_labels: Sequence[int],
                        image_shape: tuple[int, ...] = (28, 28),
-                       about: dict[str, Any] | None = None) -> dict[str, Any]:
+                       about: dict[str, Any] | None = None,
+                       standardization: tuple[float, float] = (0.0, 1.0),
+                       ) -> dict[str, Any]:
     """Publish ``model`` as the site's ``published/<name>`` (see `classifier_bytes`),
     stamped with this build's fingerprint; returns the manifest's record."""
     data = classifier_bytes(model, title, samples, sample_labels,
-                            build_fingerprint(), image_shape, about)
+                            build_fingerprint(), image_shape, about, standardization)
     return publish_file(name, data)
 
 
@@ -134,18 +170,25 @@ def layers_of(model: nn.Sequential) -> list[dict[str, Any]]:
     """The header's list of layers: what the browser's forward pass runs."""
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"layers_of: the model is a {type(model).__name__}; the "
-                        f"browser runs an nn.Sequential of Linear, ReLU and Flatten")
-    layers = []
+                        f"browser runs an nn.Sequential of {KNOWN}")
+    layers: list[dict[str, Any]] = []
     for i, layer in enumerate(model.layers):
-        if isinstance(layer, nn.Linear):
+        if type(layer) in (nn.Linear, nn.Conv2d):
             bias = f"{i}.bias" if layer.bias is not None else None
-            layers.append({"type": "linear", "weight": f"{i}.weight", "bias": bias})
+            kind = "linear" if isinstance(layer, nn.Linear) else "conv2d"
+            layers.append({"type": kind, "weight": f"{i}.weight", "bias": bias})
+            if kind == "conv2d":
+                layers[-1].update(stride=list(layer.stride),
+                                  padding=list(layer.padding))
+        elif type(layer) is nn.MaxPool2d:
+            layers.append({"type": "maxpool2d", "kernel": list(layer.kernel_size),
+                           "stride": list(layer.stride)})
         elif type(layer) in PLAIN_LAYERS.values():
             names = {kind: name for name, kind in PLAIN_LAYERS.items()}
             layers.append({"type": names[type(layer)]})
         else:
             raise ValueError(
                 f"layers_of: layer {i} is a {type(layer).__name__}, which the "
-                f"browser's forward pass does not run (it knows Linear, ReLU and "
-                f"Flatten); add it here and to book/_assets/digit-reader/network.mjs")
+                f"browser's forward pass does not run (it knows {KNOWN}); add it "
+                f"here and to book/_assets/digit-reader/network.mjs")
     return layers
