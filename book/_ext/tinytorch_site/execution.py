@@ -81,11 +81,24 @@ def execute_stale_pages(app: Sphinx, env: Any, docnames: list[str]) -> None:
             logger.info(f"tinytorch_site: {docname} ran in {seconds:.1f} s")
 
 
+KERNEL_STARTS = 3  # attempts to start a page's kernel
+
+
 def _execute(notebook: str, cwd: str, timeout: int, allow_errors: bool
              ) -> tuple[str, float, str | None]:
     """In a worker process: execute one notebook as myst-nb would."""
-    result = single_nb_execution(nbformat.reads(notebook, as_version=4), cwd=cwd,
-                                 timeout=timeout, allow_errors=allow_errors)
+    for attempt in range(KERNEL_STARTS):
+        try:
+            result = single_nb_execution(nbformat.reads(notebook, as_version=4),
+                                         cwd=cwd, timeout=timeout,
+                                         allow_errors=allow_errors)
+            break
+        except RuntimeError as err:
+            # two kernels started at once can be handed the same free port, and one
+            # dies binding it: start it again (a failing page fails inside `result`)
+            if "Kernel died before replying" not in str(err) or (
+                    attempt == KERNEL_STARTS - 1):
+                raise
     error = None if result.err is None else type(result.err).__name__
     return nbformat.writes(result.nb), result.time, error
 
