@@ -94,6 +94,8 @@ def test_a_build_killed_while_running_pages_does_not_hold_up_the_next(
     finally:
         with contextlib.suppress(ProcessLookupError):  # the orphans, if any are left
             os.killpg(process.pid, signal.SIGKILL)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_two_builds_into_one_folder_wait_for_each_other(tmp_path: Path) -> None:
