@@ -24,14 +24,21 @@ _CHUNK = re.compile(
 )  # words with their leading space; merges stay inside
 
 
-def _ids(ids: Sequence[int] | np.ndarray) -> list[int]:
-    """Token ids as a flat list of ints (from a list, an array or a Tensor)."""
+def _ids(owner: str, ids: Sequence[int] | np.ndarray, vocab_size: int) -> list[int]:
+    """Token ids as a flat list of ints (from a list, an array or a Tensor), each
+    checked to be one of `owner`'s `vocab_size` ids."""
     data = getattr(ids, "_data", ids)
     array = np.asarray(data)
     if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
         raise ValueError(
-            f"decode: expected a 1-D sequence of integer ids, got shape "
+            f"{owner}.decode: expected a 1-D sequence of integer ids, got shape "
             f"{array.shape} of {array.dtype}"
+        )
+    bad = array[(array < 0) | (array >= vocab_size)]
+    if bad.size:
+        raise ValueError(
+            f"{owner}.decode: id {bad[0]} is out of range "
+            f"(valid: 0..{vocab_size - 1})"
         )
     return array.tolist()
 
@@ -69,13 +76,7 @@ class CharTokenizer:
 
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """The text of `ids`."""
-        ids = _ids(ids)
-        bad = [i for i in ids if not 0 <= i < self.vocab_size]
-        if bad:
-            raise ValueError(
-                f"CharTokenizer.decode: id {bad[0]} is out of range "
-                f"(valid: 0..{self.vocab_size - 1})"
-            )
+        ids = _ids("CharTokenizer", ids, self.vocab_size)
         return "".join(self.chars[i] for i in ids)
 
 
@@ -145,13 +146,7 @@ class BPETokenizer:
 
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """The text of `ids` (a cut inside a character shows as U+FFFD)."""
-        ids = _ids(ids)
-        bad = [i for i in ids if not 0 <= i < self.vocab_size]
-        if bad:
-            raise ValueError(
-                f"BPETokenizer.decode: id {bad[0]} is out of range "
-                f"(valid: 0..{self.vocab_size - 1})"
-            )
+        ids = _ids("BPETokenizer", ids, self.vocab_size)
         return b"".join(self.pieces[i] for i in ids).decode("utf-8", errors="replace")
 
 
