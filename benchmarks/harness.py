@@ -299,6 +299,18 @@ def write_results(path: Path, results: dict[str, Any]) -> None:
     write_atomically(path, json.dumps(results, indent=1) + "\n")
 
 
+def ratio_line(first: str, other: str, r: dict[str, Any]) -> str:
+    """One paired ratio, its spread and its goal, as the reports print it."""
+    calm = "none"
+    if r["quiet_epochs"]:
+        calm = f"{r['median_quiet']:.2f} in {r['quiet_epochs']}"
+    return (
+        f"time {first}/{other:9} {r['median']:.2f} (range {r['min']:.2f}-"
+        f"{r['max']:.2f}; by CPU time {r['median_cpu']:.2f}; quiet epochs {calm})   "
+        f"goal <= {r['goal']}: {'meets' if r['ok'] else 'MISSES'}"
+    )
+
+
 def report_config(name: str, result: dict[str, Any]) -> list[str]:
     """The lines of one configuration: times, ratios against the goals, accuracy."""
     lines = []
@@ -309,18 +321,8 @@ def report_config(name: str, result: dict[str, Any]) -> list[str]:
             f"{v['min']:6.3f} {v['max']:6.3f} {v['median_cpu']:6.3f}  {accuracy}"
         )
     first = next(iter(result["impls"]))
-    for other, r in result["ratios"].items():
-        calm = (
-            f"{r['median_quiet']:.2f} in {r['quiet_epochs']}"
-            if r["quiet_epochs"]
-            else "none"
-        )
-        lines.append(
-            f"{'':36} time {first}/{other:9} {r['median']:.2f} (range "
-            f"{r['min']:.2f}-{r['max']:.2f}; by CPU time {r['median_cpu']:.2f}; "
-            f"quiet epochs {calm})   goal <= {r['goal']}: "
-            f"{'meets' if r['ok'] else 'MISSES'}"
-        )
+    lines += [f"{'':36} {ratio_line(first, other, r)}"
+              for other, r in result["ratios"].items()]
     a = result["accuracy"]
     lines.append(
         f"{'':36} test accuracy: largest gap between any two "

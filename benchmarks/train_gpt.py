@@ -34,6 +34,7 @@ from harness import (  # noqa: E402
     git_commit,
     load_torch,
     machine_info,
+    ratio_line,
     report_header,
     report_notes,
     run_interleaved,
@@ -158,17 +159,7 @@ def format_report(results: dict[str, Any]) -> str:
             f"{v['min'] / steps * 1e3:.1f}, max {v['max'] / steps * 1e3:.1f}, CPU "
             f"{v['median_cpu'] / steps * 1e3:.1f})   next-char accuracy % {acc}"
         )
-    for other, r in c["ratios"].items():
-        calm = (
-            f"{r['median_quiet']:.2f} in {r['quiet_epochs']}"
-            if r["quiet_epochs"]
-            else "none"
-        )
-        lines.append(
-            f"time tinytorch/{other:8} {r['median']:.2f} (range {r['min']:.2f}-"
-            f"{r['max']:.2f}; by CPU time {r['median_cpu']:.2f}; quiet epochs "
-            f"{calm})   goal <= {r['goal']}: {'meets' if r['ok'] else 'MISSES'}"
-        )
+    lines += [ratio_line("tinytorch", other, r) for other, r in c["ratios"].items()]
     a = c["accuracy"]
     lines.append(
         f"accuracy: largest gap {a['largest_gap_points']:.2f} points   goal <= "

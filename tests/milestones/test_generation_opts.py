@@ -4,20 +4,16 @@ shape of the measurements, never a time or a speed-up."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from milestone_checks import assert_goals
+from test_milestone_cli import cli
 
 import tinytorch as tt
 from milestones import load
 from tinytorch.models import GPT, GPTConfig
 
 generation = load("06_2018_mlperf/03_generation_opts")
-SCRIPT = Path(generation.__file__)
 _runs: dict[str, dict] = {}
 
 
@@ -80,13 +76,7 @@ def test_a_result_of_another_script_is_refused():
 
 @pytest.mark.slow  # 10 s: trains the quick GPT in a fresh process
 def test_the_quick_quiet_run_prints_only_the_results_table():
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--quiet"],
-        capture_output=True,
-        text=True,
-        cwd=Path.home(),
-        timeout=600,
-    )
+    done = cli("06_2018_mlperf/03_generation_opts", "--quick", "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and "epoch 1/" not in done.stdout
     assert "interleaved" not in done.stdout  # the generation table is not quiet

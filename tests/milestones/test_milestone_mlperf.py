@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from milestone_checks import assert_goals
+from test_milestone_cli import cli
 
 import tinytorch as tt
 from milestones import load, olympics
@@ -157,13 +158,7 @@ def test_full_runs_meet_their_goals(script, model):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["01_baseline_profile", "02_compression"])
 def test_quick_quiet_runs_print_only_the_results_table(name):
-    done = subprocess.run(
-        [sys.executable, str(SCRIPTS / f"{name}.py"), "--quick", "--quiet"],
-        capture_output=True,
-        text=True,
-        cwd=Path.home(),
-        timeout=600,
-    )
+    done = cli(f"06_2018_mlperf/{name}", "--quick", "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and "epoch 1/" not in done.stdout
     assert (
