@@ -21,8 +21,8 @@ class TinytorchLoop:
             self.optimizer = tt.optim.SGD(
                 params, lr=config.lr, momentum=config.momentum
             )
-        self.loader = tt.data.DataLoader(
-            tt.data.TensorDataset(x, y), config.batch_size, shuffle=True, seed=seed
+        self.loader = tt.utils.data.DataLoader(
+            tt.utils.data.TensorDataset(x, y), config.batch_size, shuffle=True, seed=seed
         )
         self.loss_fn = tt.nn.CrossEntropyLoss()
 

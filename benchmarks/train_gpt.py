@@ -92,8 +92,8 @@ class TinytorchRun:
         )
         self.model.load_state_dict(state)
         self.optimizer = tt.optim.AdamW(self.model.parameters(), lr=lr)
-        self.loader = tt.data.DataLoader(
-            tt.data.TensorDataset(x, y), batch_size, shuffle=True, seed=seed
+        self.loader = tt.utils.data.DataLoader(
+            tt.utils.data.TensorDataset(x, y), batch_size, shuffle=True, seed=seed
         )
 
     def epoch(self, order: np.ndarray) -> tuple[float, float]:
@@ -126,7 +126,7 @@ def generation(text: str, seed: int, rounds: int, new: int = 64) -> dict[str, An
                 start = time.perf_counter()
                 out[use_cache] = model.generate(
                     prompt, new, top_k=1, use_cache=use_cache
-                ).data
+                ).numpy()
                 key = f"{length} {'cache' if use_cache else 'recompute'}"
                 times.setdefault(key, []).append((time.perf_counter() - start) / new)
             same = same and np.array_equal(out[True], out[False])

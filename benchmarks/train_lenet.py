@@ -90,7 +90,7 @@ def format_report(results: dict) -> str:
 def main(args: Any) -> int:
     data = splits.mnist_images()[:4]
     results = collect(BENCHMARK, CONFIGS, data, args, quick_images=3000)
-    results["params"] = sum(p.data.size for p in lenet5().parameters())
+    results["params"] = sum(p.numel() for p in lenet5().parameters())
     default = Path(__file__).with_name("results_lenet.json")
     out = args.out or (None if args.quick else default)
     finish(results, format_report(results), out)

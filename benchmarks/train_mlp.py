@@ -98,10 +98,10 @@ def tinydigits_check(seed: int) -> dict:
     tt.manual_seed(seed)
     model = tt.nn.Sequential(tt.nn.Linear(64, 32), tt.nn.ReLU(), tt.nn.Linear(32, 10))
     optimizer = tt.optim.Adam(model.parameters(), lr=1e-2)
-    loader = tt.data.DataLoader(
-        tt.data.TensorDataset(x, y), batch_size=32, shuffle=True, seed=seed
+    loader = tt.utils.data.DataLoader(
+        tt.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True, seed=seed
     )
-    test = tt.data.DataLoader(tt.data.TensorDataset(x_test, y_test), batch_size=200)
+    test = tt.utils.data.DataLoader(tt.utils.data.TensorDataset(x_test, y_test), batch_size=200)
     start = time.perf_counter()
     history = tt.fit(
         model, loader, tt.nn.CrossEntropyLoss(), optimizer, epochs=20, test_loader=test

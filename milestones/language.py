@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 import tinytorch as tt
-from tinytorch.data import Dataset
+from tinytorch.utils.data import Dataset
 from tinytorch.datasets import Talk
 from tinytorch.models import GPT
 from tinytorch.nn import functional as F
@@ -93,7 +93,7 @@ def answers(model: GPT, prompts: Sequence[str], max_new_tokens: int) -> list[str
     for length, members in by_length.items():
         ids = np.stack([TOKENIZER.encode(prompts[i]) for i in members])
         new = min(max_new_tokens, model.config.block_size - length)
-        generated = model.generate(ids, new, top_k=1).data[:, length:]
+        generated = model.generate(ids, new, top_k=1).numpy()[:, length:]
         for i, row in zip(members, generated, strict=True):
             out[i] = TOKENIZER.decode(row).split("\n")[0]
     return out

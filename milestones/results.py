@@ -10,7 +10,7 @@ from typing import Any
 from rich.table import Table
 
 import tinytorch as tt
-from tinytorch.data import DataLoader
+from tinytorch.utils.data import DataLoader
 from tinytorch.nn import Module
 from tinytorch.optim import Optimizer
 
@@ -95,7 +95,7 @@ def results(
         "loss": history.loss[-1] if history.loss else None,
         "train_accuracy": tt.evaluate(model, DataLoader(train.dataset, EVAL_BATCH)),
         "test_accuracy": tt.evaluate(model, test),
-        "params": sum(p.data.size for p in model.parameters()),
+        "params": sum(p.numel() for p in model.parameters()),
         "seconds": sum(history.seconds),
         "updates": history.updates,
         "model": model,

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tinytorch.data import Dataset
+from tinytorch.utils.data import Dataset
 from tinytorch.datasets import (
     load_cifar10,
     load_fashion_mnist,

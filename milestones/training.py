@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 import tinytorch as tt
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.utils.data import DataLoader, TensorDataset
 from tinytorch.nn import Module
 from tinytorch.optim import Optimizer
 from tinytorch.optim.lr_scheduler import LRScheduler

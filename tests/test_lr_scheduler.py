@@ -10,7 +10,7 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import nn, optim
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.utils.data import DataLoader, TensorDataset
 from tinytorch.optim.lr_scheduler import OneCycleLR
 
 

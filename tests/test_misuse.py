@@ -11,7 +11,7 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import nn, optim
-from tinytorch.data import DataLoader, Dataset, TensorDataset
+from tinytorch.utils.data import DataLoader, Dataset, TensorDataset
 from tinytorch.datasets import DatasetError, load_mnist, make_blobs, make_xor
 from tinytorch.nn import functional as F
 

@@ -163,30 +163,30 @@ OPS = [
     Op("max", lambda a: a.max(), np.max, domain="distinct"),
     Op(
         "max_last",
-        lambda a: a.max(axis=-1),
+        lambda a: a.max(axis=-1).values,
         lambda a: a.max(axis=-1),
         domain="distinct",
         min_dims=1,
     ),
     Op(
         "max_keep",
-        lambda a: a.max(0, keepdims=True),
+        lambda a: a.max(0, keepdims=True).values,
         lambda a: a.max(0, keepdims=True),
         domain="distinct",
         min_dims=1,
     ),
     Op(
         "softmax",
-        lambda a: a.softmax(),
+        lambda a: a.softmax(-1),
         lambda a: np.exp(_np_log_softmax(a)),
         min_dims=1,
     ),
-    Op("log_softmax", lambda a: a.log_softmax(), _np_log_softmax, min_dims=1),
+    Op("log_softmax", lambda a: a.log_softmax(-1), _np_log_softmax, min_dims=1),
     Op("reshape", lambda a: a.reshape(-1), lambda a: a.reshape(-1)),
-    Op("transpose", lambda a: a.transpose(), np.transpose),
+    Op("transpose", lambda a: a.transpose(0, -1), lambda a: np.swapaxes(a, 0, -1), min_dims=1),
     Op(
-        "transpose_mixed_signs",
-        lambda a: a.transpose(*_mixed_sign_permutation(a.ndim)),
+        "permute_mixed_signs",
+        lambda a: a.permute(*_mixed_sign_permutation(a.ndim)),
         lambda a: np.transpose(a, _mixed_sign_permutation(a.ndim)),
         shapes=permuted_shapes,
     ),
@@ -295,6 +295,19 @@ def _lower_left(q, k):  # query i sees keys 0..i and the keys before the queries
     return np.arange(keys) <= np.arange(keys - length, keys)[:, None]
 
 
+def _assigned(a: tt.Tensor, b: tt.Tensor, index: object = 1) -> tt.Tensor:
+    """a computed tensor with b written into it: the graph records the assignment."""
+    c = a * 1
+    c[index] = b
+    return c
+
+
+def _np_assigned(a: np.ndarray, b: np.ndarray, index: object = 1) -> np.ndarray:
+    c = a.copy()
+    c[index] = b
+    return c
+
+
 EMBEDDING_IDS = np.array([[0, 2, 0], [1, 0, 2]])  # id 0 three times: gradients add up
 
 OPS += [
@@ -311,6 +324,10 @@ OPS += [
        lambda q, k, v: _np_attention(q, k, v, _lower_left(q, k)), 3, shapes=lambda draw: attention_shapes(draw, (0, 3)),
        example=((2, 3, 4), (2, 5, 4), (2, 5, 3))),
     Op("embedding", lambda w: F.embedding(EMBEDDING_IDS, w), lambda w: w[EMBEDDING_IDS], shapes=lambda draw: [(3, draw(st.integers(1, 4)))]),
+    Op("clone", lambda a: a.clone(), np.copy),
+    Op("setitem", _assigned, _np_assigned, 2, shapes=lambda draw: [(3, n := draw(st.integers(1, 4))), (n,)], example=((3, 4), (4,))),
+    Op("setitem_repeated", lambda a, b: _assigned(a, b, np.array([0, 2, 0])), lambda a, b: _np_assigned(a, b, np.array([0, 2, 0])), 2,
+       shapes=lambda draw: [(3, n := draw(st.integers(1, 4))), (n,)], example=((3, 4), (4,))),
     Op("index_two_arrays", lambda a: a[np.array([0, 0, 1]), np.array([1, 1, 0])], lambda a: a[np.array([0, 0, 1]), np.array([1, 1, 0])],
        shapes=lambda draw: [(2, 2)]),
 ]  # fmt: skip
@@ -363,7 +380,7 @@ def op_inputs(draw: st.DrawFn, op: Op) -> list[np.ndarray]:
 @given(data=st.data())
 def test_forward_matches_numpy(op: Op, data: st.DataObject) -> None:
     arrays = data.draw(op_inputs(op))
-    out = op.tiny(*[tt.tensor(a) for a in arrays])
+    out = op.tiny(*[tt.tensor(a, dtype=tt.float32) for a in arrays])
     expected = op.ref(*[a.astype(np.float32) for a in arrays])
     assert out.dtype == np.float32, f"{op.name} changed float32 to {out.dtype}"
     assert out.shape == np.shape(expected)
@@ -385,7 +402,7 @@ def test_backward_keeps_float32(op: Op) -> None:
     training never drifts into float64."""
     rng = np.random.default_rng(0)
     shapes = op.example or ((3, 4),) * op.arity
-    inputs = [tt.tensor(_sample(rng, s, op.domain), requires_grad=True) for s in shapes]
+    inputs = [tt.tensor(_sample(rng, s, op.domain), tt.float32, requires_grad=True) for s in shapes]
     out = op.tiny(*inputs)
     out.backward(np.ones(out.shape, np.float32))
     assert all(t.grad.dtype == np.float32 for t in inputs)

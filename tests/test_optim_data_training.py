@@ -9,7 +9,7 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import nn, optim
-from tinytorch.data import DataLoader, Dataset, TensorDataset
+from tinytorch.utils.data import DataLoader, Dataset, TensorDataset
 
 GRADS = [
     np.array([0.5, -1.0]),

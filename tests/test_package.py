@@ -30,7 +30,11 @@ AREAS = {
                       "random.py", "testing.py", "__init__.py"]),
     "tools": (150, ["threads.py", "files.py", "memory.py"]),
     "text": (200, ["tokenizers.py"]),
-    "training": (400, ["data.py", "training.py"]),
+    "training": (400, ["utils/", "training.py"]),
+    # PyTorch's function namespace (torch.cat, torch.where, ...), each also a method
+    "functions": (1400, ["creation.py", "pointwise.py", "reduction.py",
+                         "comparison.py", "indexing.py", "blas.py", "conversion.py",
+                         "devices.py", "cuda.py"]),
     "nn": (1300, ["nn/"]),
     "optim": (450, ["optim/"]),
     "datasets": (700, ["datasets/"]),

@@ -10,7 +10,7 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import nn, optim, perf
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 
 def mlp(seed: int = 0) -> nn.Sequential:

@@ -1,382 +1,404 @@
-"""Tensor: an array that remembers how it was computed, and the factories.
+"""Tensor: an array that remembers how it was computed.
 
-Named like PyTorch's ``torch/_tensor.py``: ``tinytorch.tensor`` is the function that
-makes a tensor, so no module may carry that name. Its methods call the primitive ops
-of ``ops/``; ``autograd.py`` records them and runs the backward pass.
+Named like PyTorch's ``torch/_tensor.py``. This file is the class itself: its
+values, its place in the graph, conversions, Python's protocols, the indexing, and
+in-place editing. The functions that are also methods (``x.sum()`` is
+``tinytorch.sum(x)``), and the operators (``x + y`` is ``tinytorch.add(x, y)``), live
+with their kind (``pointwise.py``, ``comparison.py``, ``reduction.py``, ...) and join
+the class through `method`.
 
 Book: book/modules/01_tensor.md
 """
 
 from __future__ import annotations
 
-import operator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from . import autograd, ops, random
-from .checks import ShapeError, check_axes, check_permutation, check_sizes
-from .dtypes import DEFAULT_FLOAT, as_array, promote
+from . import autograd, dtypes, ops
+from .checks import check_dim
+from .devices import cpu, device
+
+
+class Size(tuple):
+    """A tensor's shape, as ``torch.Size``: a tuple of ints."""
+
+    __slots__ = ()
+
+    def numel(self) -> int:
+        """The number of elements a tensor of this shape holds."""
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"tinytorch.Size({list(self)})"
 
 
 class Tensor:
     """An n-dimensional array that remembers how it was computed, so that
-    `backward()` can fill in the gradients of the tensors it came from."""
+    `backward()` can fill in the gradients of the tensors it came from.
 
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_version")
-    __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, not numpy
+    ``Tensor(data)`` and ``Tensor(2, 3)`` keep PyTorch's old constructor (always the
+    default float dtype); ``tinytorch.tensor(data)`` is the usual way to make one.
+    """
 
-    def __init__(
-        self, data: Any, requires_grad: bool = False, dtype: Any = None
-    ) -> None:
-        self._data = as_array(data, dtype)
-        self.grad: np.ndarray | None = None
-        self.requires_grad = bool(requires_grad)
-        self._ctx: autograd.Function | None = None
-        self._version = 0
-        if requires_grad and self._data.dtype.kind != "f":
-            raise TypeError(
-                f"only floating-point tensors can require grad, got {self._data.dtype}"
-            )
+    # _version is a one-element list shared by a tensor and its views, so an edit
+    # through any of them is seen by every graph that saved one of them
+    __slots__ = ("_data", "_grad", "_requires_grad", "_ctx", "_version", "_base",
+                 "_retains")  # fmt: skip
+    __array_priority__ = 1000  # `ndarray + Tensor` calls Tensor.__radd__, not numpy
+
+    def __init__(self, *args: Any) -> None:
+        many = not args or isinstance(args[0], int | np.integer)
+        data = np.zeros(args or (0,), dtypes.default_float()) if many else args[0]
+        if not many and len(args) > 1:
+            raise TypeError("Tensor(data) takes one sequence, or sizes: Tensor(2, 3)")
+        self._data = dtypes.as_array(data).astype(dtypes.default_float(), copy=False)
+        self._grad = self._ctx = self._base = None
+        self._requires_grad = self._retains = False
+        self._version = [0]
 
     @classmethod
     def _wrap(cls, data: np.ndarray, ctx: autograd.Function | None) -> Tensor:
         """Wrap an op's result without __init__'s conversions (every op's hot path)."""
         out = cls.__new__(cls)
-        out._data, out.grad, out._ctx, out._version = data, None, ctx, 0
-        out.requires_grad = ctx is not None
+        out._data, out._grad, out._ctx, out._base = data, None, ctx, None
+        out._requires_grad, out._retains, out._version = ctx is not None, False, [0]
         return out
 
     # ------------------------------------------------------------------ autograd
-    def backward(self, grad: Any = None) -> None:
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
         """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that needs one."""
-        if not self.requires_grad:
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients flow to this tensor (set it on leaves only)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self._ctx is not None and not value:
             raise RuntimeError(
-                "backward() on a tensor that does not require grad: no input of the "
-                "computation had requires_grad=True (or it ran inside no_grad())"
+                "you can only change requires_grad flags of leaf variables. If you "
+                "want to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach()."
             )
-        if grad is None:
-            if self._data.size != 1:
-                raise RuntimeError(
-                    f"backward() without a gradient needs a scalar, but this tensor "
-                    f"has shape {self.shape}; reduce it first (e.g. .sum() or "
-                    f".mean()) or pass backward(grad) of the same shape"
-                )
-            grad = np.ones_like(self._data)
-        grad = np.asarray(grad._data if isinstance(grad, Tensor) else grad, self.dtype)
-        if grad.shape != self.shape:
-            raise ShapeError(
-                f"backward: gradient of shape {grad.shape} given for a tensor of "
-                f"shape {self.shape}"
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, not "
+                f"{self.dtype}"
             )
-        autograd.backward(self, grad)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set requires_grad in place and return the tensor."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient backward() accumulated here (a tensor), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got "
+                            f"grad of type {type(value).__name__}")  # fmt: skip
+        if value is not None and (
+            value.shape != self.shape or value.dtype != self.dtype
+        ):
+            raise RuntimeError(f"assigned grad has shape {tuple(value.shape)} and "
+                               f"{value.dtype}, the tensor {tuple(self.shape)} and "
+                               f"{self.dtype}")  # fmt: skip
+        self._grad = value
+
+    @property
+    def is_leaf(self) -> bool:
+        """True unless computed by an op that recorded its inputs."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> autograd.Function | None:
+        """The node that computed this tensor, or None for a leaf."""
+        return self._ctx
+
+    def retain_grad(self) -> None:
+        """Keep this computed tensor's gradient in `.grad` too, as leaves do."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "can't retain_grad on Tensor that has requires_grad=False"
+            )
+        self._retains = self._ctx is not None
 
     def detach(self) -> Tensor:
-        """The same values, cut off from the graph."""
+        """The same values and memory, cut off from the graph: an edit through it
+        is an edit of this tensor, as autograd sees it."""
+        out = Tensor._wrap(self._data, None)
+        out._version, out._base = self._version, self._base
+        return out
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph, in place."""
+        self._ctx, self._requires_grad = None, False
+        return self
+
+    # -------------------------------------------------------------- what it holds
+    @property
+    def data(self) -> Tensor:
+        """The values as a tensor outside the graph, sharing memory; edits through
+        it are not tracked (PyTorch's `.data`; `.detach()` is the safe one)."""
         return Tensor._wrap(self._data, None)
 
-    # ---------------------------------------------------------------- properties
-    @property
-    def data(self) -> np.ndarray:
-        """The values, as a read-only numpy view.
-
-        Read-only so that autograd sees every change: edit a tensor with `t[i] = v`
-        or `t -= v` (inside `no_grad()` for one that requires grad), or assign
-        `t.data = new_array`.
-        """
-        view = self._data.view()
-        view.flags.writeable = False
-        return view
-
     @data.setter
-    def data(self, values: Any) -> None:
-        array = as_array(values, getattr(values, "dtype", None))
-        if array.shape != self.shape:
-            raise ShapeError(
-                f"tensor.data = ...: new values of shape {array.shape} for a tensor of "
-                f"shape {self.shape}"
-            )
-        if self.requires_grad and array.dtype.kind != "f":
-            raise TypeError(
-                f"tensor.data = ...: {array.dtype} values for a tensor that "
-                f"requires grad (it must stay floating-point)"
-            )
-        self._data = array
-        self._version += 1
+    def data(self, values: Tensor) -> None:
+        self._data = dtypes.as_array(values, getattr(values, "dtype", None))
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The array's shape."""
-        return self._data.shape
+    def shape(self) -> Size:
+        """The tensor's sizes."""
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape, or the size of one dimension."""
+        return (
+            self.shape if dim is None else self._data.shape[check_dim(dim, self.ndim)]
+        )
 
     @property
-    def dtype(self) -> np.dtype:
-        """The array's dtype (float32 unless asked otherwise)."""
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        """The element type (float32 unless asked otherwise)."""
+        return dtypes.of(self._data)
+
+    @property
+    def device(self) -> device:
+        """Always the CPU."""
+        return cpu
+
+    is_cuda = False
 
     @property
     def ndim(self) -> int:
         """Number of dimensions."""
         return self._data.ndim
 
-    @property
-    def T(self) -> Tensor:
-        """The axes reversed (a matrix's transpose)."""
-        return self.transpose()
+    def dim(self) -> int:
+        """Number of dimensions."""
+        return self._data.ndim
 
-    def numpy(self) -> np.ndarray:
-        """The values as a read-only numpy view (no copy)."""
-        return self.data
+    def numel(self) -> int:
+        """Number of elements."""
+        return self._data.size
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        """True for float16, float32 and float64 tensors."""
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        """True if the elements lie in memory in row-major order."""
+        return self._data.flags.c_contiguous
+
+    # ---------------------------------------------------------------- conversions
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """The values as a numpy array sharing this tensor's memory."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")  # fmt: skip
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        values = self.numpy()
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+    def __array_wrap__(self, array: np.ndarray, context: Any = None,
+                       return_scalar: bool = False) -> Tensor:  # fmt: skip
+        return Tensor._wrap(np.asarray(array), None)  # np.exp(tensor) is a tensor
 
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
-            raise ValueError(
-                f"item(): the tensor has {self._data.size} elements, not 1"
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to "
+                f"Scalar"
             )
         return self._data.item()
 
-    def float(self) -> Tensor:
-        """A float32 copy (graph-free)."""
-        return Tensor(self._data, dtype=np.float32)
+    def tolist(self) -> Any:
+        """The values as (nested lists of) Python numbers."""
+        return self._data.tolist()
 
-    def double(self) -> Tensor:
-        """A float64 copy (graph-free), e.g. for gradcheck."""
-        return Tensor(self._data, dtype=np.float64)
-
+    # ------------------------------------------------------------ Python protocols
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._data)
 
-    def __repr__(self) -> str:
-        grad = ", requires_grad=True" if self.requires_grad else ""
-        values = np.array2string(self._data, separator=", ", prefix="tensor(")
-        return f"tensor({values}{grad})"
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self._data)))
 
-    # ---------------------------------------------------------------- arithmetic
-    def _pair(self, other: Any, op: str) -> tuple[Tensor, Tensor]:
-        """Both operands as tensors of one dtype (`dtypes.promote`)."""
-        given = isinstance(other, Tensor)
-        if not given:
-            other = Tensor._wrap(as_array(other, None), None)
-        a, b = promote(self.dtype, other.dtype, given, op)
-        return (
-            self if a == self.dtype else self._cast(a),
-            other if b == other.dtype else other._cast(b),
-        )
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            many = "more than one value" if self._data.size else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
+        return bool(self._data)
 
-    def _cast(self, dtype: np.dtype) -> Tensor:
-        """The same values in another dtype, for an operand that needs no gradient."""
-        return Tensor._wrap(self._data.astype(dtype), None)
+    def __float__(self) -> float:
+        return float(self._scalar())
 
-    def __add__(self, other: Any) -> Tensor:
-        return ops.Add.apply(*self._pair(other, "add"))
+    def __int__(self) -> int:
+        return int(self._scalar())
 
-    def __mul__(self, other: Any) -> Tensor:
-        return ops.Mul.apply(*self._pair(other, "mul"))
-
-    __radd__ = __add__  # a + b == b + a, bit for bit
-    __rmul__ = __mul__
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return ops.MatMul.apply(*self._pair(other, "matmul"))
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "matmul")
-        return ops.MatMul.apply(b, a)
-
-    def __pow__(self, exponent: float) -> Tensor:
-        if isinstance(exponent, Tensor):
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError(
-                "tensor ** tensor is not supported; use (b * a.log()).exp()"
+                "only integer tensors of a single element can be converted to an index"
             )
-        return ops.Pow.apply(self._float_for(), exponent=exponent)
+        return int(self._data)
 
-    def __rpow__(self, base: float) -> Tensor:
-        return (self._float_for() * float(np.log(base))).exp()
+    def _scalar(self) -> Any:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python "
+                             "scalars")  # fmt: skip
+        return self._data.reshape(()).item()
 
-    def __neg__(self) -> Tensor:
-        if self.dtype == np.bool_:
-            raise TypeError("negation of a boolean tensor is not supported (as in "
-                            "PyTorch); use ~ on its numpy values, or 1 - t")
-        return self * -1
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
-    def __sub__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "sub")
-        return a + -b
+    def __hash__(self) -> int:
+        return id(self)
 
-    def __rsub__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "sub")
-        return b + -a
+    def __contains__(self, element: Any) -> bool:
+        return bool((self == element).any())
 
-    def __truediv__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "div")
-        return a._float_for() * b._float_for() ** -1
+    def __repr__(self) -> str:
+        values = np.array2string(self._data, separator=", ", prefix="tensor(")
+        extra = ""
+        shown_anyway = _SHOWN_WITHOUT_DTYPE | {dtypes.default_float()}
+        if self._data.dtype not in shown_anyway:
+            extra += f", dtype={self.dtype!r}"
+        if self._ctx is not None:
+            extra += f", grad_fn={self._ctx!r}"
+        elif self._requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({values}{extra})"
 
-    def __rtruediv__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "div")
-        return b._float_for() * a._float_for() ** -1
-
-    def _float_for(self) -> Tensor:
-        """Itself if floating-point, else a float32 copy (as PyTorch does for ints)."""
-        return self if self.dtype.kind == "f" else self._cast(np.dtype(DEFAULT_FLOAT))
+    def _as(self, dt: np.dtype) -> Tensor:
+        """Itself if of dtype `dt`, else a differentiable cast."""
+        return self if self._data.dtype == dt else ops.Copy.apply(self, dtype=dt)
 
     # --------------------------------------------------------- in-place editing
-    def __setitem__(self, index: Any, value: Any) -> None:
-        self._edit("item assignment", operator.setitem, _index(index), value)
+    def _inplace(self, compute: Callable[..., Tensor], *args: Any, **kw: Any) -> Tensor:
+        """Make this tensor's values compute(self, ...), in its own memory, so that
+        views see the change; the version counter records the edit.
 
-    def __iadd__(self, other: Any) -> Tensor:
-        return self._edit("+=", np.add, other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self._edit("-=", np.subtract, other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self._edit("*=", np.multiply, other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self._edit("/=", np.divide, other)
-
-    def _edit(self, what: str, fn: Any, *args: Any) -> Tensor:
-        """Change the values in place, counting the change so autograd can tell."""
-        if autograd.enabled and self.requires_grad:
+        With gradients recorded the tensor takes over the result's place in the
+        graph (PyTorch's in-place ops), and values the result's node saved from the
+        old tensor are kept as copies, so its gradient stays right.
+        """
+        recorded = autograd.is_grad_enabled() and (
+            self._requires_grad
+            or any(getattr(a, "_requires_grad", False) for a in args)
+        )
+        if not self._data.flags.writeable:
+            raise RuntimeError("unsupported operation: more than one element of the "
+                               "written-to tensor refers to a single memory location "
+                               "(an expanded tensor, say). Please clone() the tensor "
+                               "before performing the operation.")  # fmt: skip
+        if not recorded:
+            with autograd.no_grad():
+                result = compute(self, *args, **kw)
+            _store(self, result._data)
+            return self
+        if self._ctx is None and self._requires_grad:
             raise RuntimeError(
-                f"{what} on a tensor that requires grad would change a value the graph"
-                f" may need; do it inside `with tinytorch.no_grad():` (e.g. a manual "
-                f"weight update), or compute a new tensor instead"
+                "a leaf Variable that requires grad is being used in an in-place "
+                "operation. (Edit it inside `with tinytorch.no_grad():`, as optimizers "
+                "do, or compute a new tensor instead.)"
             )
-        args = tuple(a._data if isinstance(a, Tensor) else a for a in args)
-        try:
-            if fn is operator.setitem:
-                self._data[args[0]] = args[1]
-            else:
-                fn(self._data, args[0], out=self._data, casting="same_kind")
-        except (TypeError, ValueError) as err:  # numpy's casting and shape refusals
-            raise TypeError(f"{what}: cannot store the result in this {self.dtype} "
-                            f"tensor of shape {self.shape} ({err}); compute a new "
-                            f"tensor instead") from None
-        self._version += 1
+        if self._base is not None:
+            raise RuntimeError(
+                "an in-place change to a view of another tensor while gradients are "
+                "recorded is not part of tinytorch (PyTorch rewrites the base tensor's "
+                "history); change the base tensor itself, or work on a .clone()"
+            )
+        old = Tensor._wrap(self._data, self._ctx)  # the tensor as it was, in the graph
+        old._version, old._requires_grad = self._version, self._requires_grad
+        result = compute(old, *args, **kw)
+        result = result._as(self._data.dtype) if _castable(result, self) else result
+        _keep_old_values(result, old, args)
+        _store(self, result._data)
+        self._ctx, self._requires_grad = result._ctx, result._requires_grad
         return self
 
-    # --------------------------------------------------------------- elementwise
-    def exp(self) -> Tensor:
-        """e ** x, elementwise."""
-        return ops.Exp.apply(self._float_for())
 
-    def log(self) -> Tensor:
-        """Natural logarithm, elementwise."""
-        return ops.Log.apply(self._float_for())
-
-    def relu(self) -> Tensor:
-        """max(x, 0), elementwise."""
-        return ops.ReLU.apply(self)
-
-    def sigmoid(self) -> Tensor:
-        """1 / (1 + e ** -x), elementwise."""
-        return ops.Sigmoid.apply(self._float_for())
-
-    def tanh(self) -> Tensor:
-        """Hyperbolic tangent, elementwise."""
-        return ops.Tanh.apply(self._float_for())
-
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
-        """Clamp into [min, max]; the gradient flows only where nothing was clamped."""
-        return ops.Clip.apply(self, low=min, high=max)
-
-    # ---------------------------------------------------------------- reductions
-    def sum(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Tensor:
-        """Sum over `axis` (all axes by default)."""
-        return ops.Sum.apply(
-            self, axis=check_axes("sum", axis, self.ndim), keepdims=keepdims
-        )
-
-    def mean(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Tensor:
-        """Mean over `axis` (all axes by default) of a floating-point tensor."""
-        if self.dtype.kind != "f":
-            raise TypeError(
-                f"mean: needs a floating-point tensor, got {self.dtype}; "
-                f"convert it with .float()"
-            )
-        axes = check_axes("mean", axis, self.ndim)
-        chosen = range(self.ndim) if axes is None else np.atleast_1d(axes)
-        count = int(np.prod([self.shape[a] for a in chosen]))
-        if count == 0:
-            raise ValueError(f"mean: no elements to average over (shape {self.shape})")
-        return self.sum(axis=axes, keepdims=keepdims) * (1 / count)
-
-    def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        """Maximum over `axis` (all axes by default); ties share the gradient."""
-        if self._data.size == 0:
-            raise ValueError(
-                f"max: no elements to take the maximum of (shape {self.shape})"
-            )
-        return ops.Max.apply(
-            self, axis=check_axes("max", axis, self.ndim), keepdims=keepdims
-        )
-
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along `axis`, shifted by the max: it never overflows."""
-        axis = check_axes("softmax", axis, self.ndim)
-        return ops.Softmax.apply(self._float_for(), axis=axis)
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """log(softmax(x)), computed stably as z - log(sum(exp(z))), z = x - max(x)."""
-        axis = check_axes("log_softmax", axis, self.ndim)
-        z = self - self.max(axis=axis, keepdims=True).detach()
-        return z - z.exp().sum(axis=axis, keepdims=True).log()
-
-    # --------------------------------------------------------------------- shape
-    def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
-        """The same elements in a new shape (one dimension may be -1)."""
-        if len(shape) == 1 and isinstance(shape[0], tuple | list):
-            shape = tuple(shape[0])
-        return ops.Reshape.apply(self, shape=tuple(shape))
-
-    def transpose(self, *axes: int) -> Tensor:
-        """Permute the axes (reverse them when none are given)."""
-        return ops.Transpose.apply(self, axes=check_permutation(axes, self.ndim))
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return ops.Index.apply(self, index=_index(index))
+def _keep_old_values(result: Tensor, old: Tensor, args: tuple[Any, ...]) -> None:
+    """In the nodes that computed `result` from `old`, replace the saved arrays that
+    are `old`'s memory (about to be overwritten) by one copy of them."""
+    copy: list[np.ndarray] = []
+    given = {id(old), *(id(a) for a in args)}
+    stack = [result]
+    while stack:
+        ctx = stack.pop()._ctx
+        if ctx is None:
+            continue
+        if ctx.saved and any(s is old._data for s in ctx.saved):
+            copy = copy or [old._data.copy()]
+            ctx.saved = tuple(copy[0] if s is old._data else s for s in ctx.saved)
+            ctx.watched = [w for w in ctx.watched if w[0] is not old._version]
+        stack.extend(t for t in ctx.inputs if id(t) not in given)
 
 
-def _index(index: Any) -> Any:
-    """An index with any tensors in it replaced by their arrays."""
-    if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, Tensor) else i for i in index)
-    return index._data if isinstance(index, Tensor) else index
+def method(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Make a function a Tensor method as well: `tinytorch.sum(x)` is `x.sum()`."""
+    setattr(Tensor, fn.__name__, fn)
+    return fn
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """A new tensor holding a copy of `data` (floats as float32 unless `dtype` says)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+def inplace(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the in-place method `fn_` (x.clamp_(0) makes x its clamp(0))."""
+
+    def edit(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(fn, *args, **kwargs)
+
+    edit.__name__ = edit.__qualname__ = fn.__name__ + "_"
+    edit.__doc__ = f"In place: the tensor becomes its own {fn.__name__}(...)."
+    setattr(Tensor, edit.__name__, edit)
+    return fn
 
 
-def zeros(
-    *shape: int, requires_grad: bool = False, dtype: Any = DEFAULT_FLOAT
-) -> Tensor:
-    """A tensor of zeros."""
-    array = np.zeros(check_sizes("zeros", shape), dtype)
-    return Tensor(array, requires_grad=requires_grad, dtype=dtype)
+def _castable(result: Tensor, target: Tensor) -> bool:
+    """True if the result may be stored in the target's dtype (PyTorch's rule: not
+    a float into an integer, not a number into a bool); else an error."""
+    have, want = result._data.dtype, target._data.dtype
+    if have != want and not np.can_cast(have, want, casting="same_kind"):
+        have_name, want_name = dtypes.of(result._data).name, target.dtype.name
+        raise RuntimeError(f"result type {have_name} can't be cast to the desired "
+                           f"output type {want_name}")  # fmt: skip
+    return have != want
 
 
-def ones(
-    *shape: int, requires_grad: bool = False, dtype: Any = DEFAULT_FLOAT
-) -> Tensor:
-    """A tensor of ones."""
-    array = np.ones(check_sizes("ones", shape), dtype)
-    return Tensor(array, requires_grad=requires_grad, dtype=dtype)
+def _store(target: Tensor, values: np.ndarray) -> None:
+    _castable(Tensor._wrap(values, None), target)
+    np.copyto(target._data, values, casting="unsafe")
+    target._version[0] += 1
 
 
-def randn(
-    *shape: int, requires_grad: bool = False, dtype: Any = DEFAULT_FLOAT
-) -> Tensor:
-    """Standard normal samples from tinytorch's seeded generator."""
-    draw = random.rng().standard_normal
-    array = draw(check_sizes("randn", shape), dtype=np.dtype(dtype).type)
-    return Tensor(array, requires_grad=requires_grad, dtype=dtype)
+_SHOWN_WITHOUT_DTYPE = {np.dtype(np.int64), np.dtype(np.bool_)}

@@ -6,14 +6,17 @@ Book: book/modules/01_tensor.md
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 
-class ShapeError(ValueError):
-    """An op got shapes that do not fit together; the message names the op and them."""
+class ShapeError(RuntimeError, ValueError):
+    """An op got shapes that do not fit together; the message names the op and them.
+    A RuntimeError, as PyTorch raises for these."""
 
 
 def _is_int(value: Any) -> bool:
@@ -123,3 +126,29 @@ def check_windows(
             f"{padding} ({size[0]}x{size[1]} pixels); use a smaller kernel, more "
             f"padding or larger images"
         )
+
+
+def check_dim(dim: int, ndim: int) -> int:
+    """A dimension counted from the end if negative, checked (PyTorch's message)."""
+    low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
+    if not isinstance(dim, int | np.integer) or not low <= dim <= high:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{low}, {high}], but got {dim})")  # fmt: skip
+    return int(dim) % max(ndim, 1)
+
+
+def numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Take numpy's keywords for PyTorch's, as PyTorch does: axis= for dim=,
+    keepdims= for keepdim=."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{fn.__name__}() got both {name}= and "
+                                    f"{numpy_name}=")  # fmt: skip
+                kwargs[name] = kwargs.pop(numpy_name)
+        return fn(*args, **kwargs)
+
+    return call

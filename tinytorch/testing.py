@@ -50,7 +50,7 @@ def gradcheck(
     for i, t in enumerate(inputs):
         if not t.requires_grad:
             continue
-        analytic = t.grad if t.grad is not None else np.zeros_like(t._data)
+        analytic = t.grad._data if t.grad is not None else np.zeros_like(t._data)
         if analytic.shape != t.shape:
             raise GradcheckError(
                 f"gradcheck: input {i} has shape {t.shape} but its "

@@ -16,10 +16,10 @@ import numpy as np
 from ._tensor import Tensor
 from .autograd import no_grad
 from .checks import ShapeError, check_int
-from .data import DataLoader
 from .nn import Module
 from .optim import Optimizer
 from .optim.lr_scheduler import LRScheduler
+from .utils.data import DataLoader
 
 
 class TrainingDiverged(FloatingPointError):

@@ -17,7 +17,7 @@ from typing import Any
 
 import tinytorch as tt
 from tinytorch import nn
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
 from milestones import splits  # noqa: E402
@@ -43,7 +43,7 @@ def run(seed: int = 0, quiet: bool = True) -> dict[str, Any]:
     others = [nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()) for _ in range(DRAWS - 1)]
     accuracies = [tt.evaluate(m, test) for m in [model, *others]]
     if not quiet:
-        w, b = model[0].weight.data[0], model[0].bias.data[0]
+        w, b = model[0].weight.detach().numpy()[0], model[0].bias.detach().numpy()[0]
         print(
             f"one random perceptron: w = [{w[0]:.3f}, {w[1]:.3f}], b = {b:.3f}: "
             f"test accuracy {accuracies[0]:.2%}"

@@ -43,7 +43,7 @@ run = trainer(NAME, mlp, splits.mnist, nn.CrossEntropyLoss(), optim.Adam, SETTIN
 def first_layer_image(model: nn.Sequential) -> np.ndarray:
     """The 128 hidden units' input weights as 28x28 patches, 16 per row, each scaled
     to its own range."""
-    return image_grid(model[0].weight.data.reshape(-1, 28, 28), columns=16)
+    return image_grid(model[0].weight.detach().numpy().reshape(-1, 28, 28), columns=16)
 
 
 if __name__ == "__main__":

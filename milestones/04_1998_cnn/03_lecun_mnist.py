@@ -59,7 +59,7 @@ run = trainer(NAME, lenet5, splits.mnist_images, nn.CrossEntropyLoss(), optim.Ad
 def first_layer_image(model: nn.Sequential) -> np.ndarray:
     """The six 5x5 filters of the first convolution, side by side, each scaled to its
     own range."""
-    return image_grid(model[0].weight.data[:, 0], columns=6)
+    return image_grid(model[0].weight.detach().numpy()[:, 0], columns=6)
 
 
 if __name__ == "__main__":

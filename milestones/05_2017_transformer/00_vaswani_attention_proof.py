@@ -69,7 +69,7 @@ def proof_model() -> GPT:
 def reverse(model: GPT, rows: np.ndarray) -> np.ndarray:
     """The model's reversal of each row's digits, most likely token each time."""
     prompts = rows[:, : LENGTH + 1]
-    return model.generate(prompts, LENGTH, top_k=1).data[:, LENGTH + 1 :]
+    return model.generate(prompts, LENGTH, top_k=1).numpy()[:, LENGTH + 1 :]
 
 
 def exact_match(model: GPT, data: Splits) -> dict[str, object]:

@@ -26,7 +26,7 @@ from typing import Any
 
 import tinytorch as tt
 from tinytorch import perf
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
 from milestones import olympics  # noqa: E402

@@ -33,7 +33,7 @@ from rich.table import Table
 
 import tinytorch as tt
 from tinytorch import perf
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
 from milestones import olympics  # noqa: E402
@@ -170,7 +170,7 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
         "sparsity": perf.sparsity(pruned), "pruned_accuracy_untuned": before,
         "pruned_accuracy": tuned.test_accuracy[-1], "fine_tune_updates": tuned.updates,
         "channels_accuracy_untuned": thin_before,
-        "channels_params": sum(p.data.size for p in thin.parameters()),
+        "channels_params": sum(p.numel() for p in thin.parameters()),
         "channels_fine_tune_updates": thin_tuned.updates,
         "entries": entries, "events": olympics.standings(entries),
         "curve": {"sparsity": list(CURVE), **pruned_accuracies(net, test)},

@@ -80,7 +80,7 @@ def grown(model: GPT, block_size: int) -> GPT:
 def _timed(model: GPT, prompt: np.ndarray, **options: Any) -> tuple[np.ndarray, float]:
     """The generated ids and the seconds the call took."""
     start = time.perf_counter()
-    ids = model.generate(prompt, NEW_TOKENS, **options).data
+    ids = model.generate(prompt, NEW_TOKENS, **options).numpy()
     return ids, time.perf_counter() - start
 
 
@@ -102,7 +102,7 @@ def cache_speedups(model: GPT, prompts: np.ndarray, seed: int) -> dict[str, Any]
         for cache in (True, False):
             tt.manual_seed(seed)
             sampled.append(model.generate(prompts[:1, :n], NEW_TOKENS,
-                                          use_cache=cache).data)
+                                          use_cache=cache).numpy())
         differing += int((sampled[0] != sampled[1]).sum())
     cached = [best[n, True] for n in CONTEXTS]
     recomputed = [best[n, False] for n in CONTEXTS]
@@ -145,7 +145,7 @@ def run(quick: bool = False, quiet: bool = True, seed: int = 0,
     batching = batch_throughput(model, prompts)
     result = trained | cache | batching | {
         "name": NAME, "model": model, "block_size": BLOCK, "new_tokens": NEW_TOKENS,
-        "rounds": ROUNDS, "params": sum(p.data.size for p in model.parameters()),
+        "rounds": ROUNDS, "params": sum(p.numel() for p in model.parameters()),
         "cache_speedup_256": cache["speedups"][CONTEXTS.index(256)],
         "batch_speedup": (batching["tokens_per_second"][-1]
                           / batching["tokens_per_second"][0]),

@@ -16,6 +16,7 @@ from .. import random
 from .._tensor import Tensor
 from ..autograd import no_grad
 from ..checks import ShapeError, check_int, check_number
+from ..creation import tensor
 from ..nn import Dropout, Embedding, LayerNorm, Linear, Module
 from ..nn.attention import KVCache
 from ..nn.transformer import TransformerBlock
@@ -136,7 +137,7 @@ class GPT(Module):
                 chosen = _sample(logits._data[:, -1, :], temperature, top_k)
                 tokens = np.concatenate([tokens, chosen[:, None]], axis=1)
         self.train(was_training)
-        return Tensor(tokens)
+        return tensor(tokens)
 
 
 def _sample(logits: np.ndarray, temperature: float, top_k: int | None) -> np.ndarray:

@@ -92,7 +92,7 @@ class CausalSelfAttention(Module):
         b, t, _ = x.shape
         split = (b, t, self.num_heads, self.embed_dim // self.num_heads)
         return tuple(
-            proj(x).reshape(split).transpose(0, 2, 1, 3)
+            proj(x).view(split).transpose(1, 2)
             for proj in (self.q_proj, self.k_proj, self.v_proj)
         )
 
@@ -107,7 +107,7 @@ class CausalSelfAttention(Module):
             if t > 1:  # a single new position sees them all: no mask to add
                 mask = np.arange(start + t) <= np.arange(start, start + t)[:, None]
         y = F.scaled_dot_product_attention(q, k, v, mask, is_causal=causal)
-        y = y.transpose(0, 2, 1, 3).reshape(b, t, c)  # heads side by side again
+        y = y.transpose(1, 2).reshape(b, t, c)  # heads side by side again
         return self.dropout(self.out_proj(y))
 
     def weights(self, x: Tensor) -> np.ndarray:
@@ -116,11 +116,9 @@ class CausalSelfAttention(Module):
         pictures; the forward pass computes them inside one fused op)."""
         with autograd.no_grad():
             q, k, _ = self.heads(x)
-            scores = q @ k.transpose(0, 1, 3, 2) * (1 / np.sqrt(q.shape[-1]))
-            t = x.shape[1]
-            return (
-                (scores + np.where(np.tri(t, dtype=bool), 0, -np.inf)).softmax(-1).data
-            )
+            scores = q @ k.transpose(-2, -1) * (1 / np.sqrt(q.shape[-1]))
+            causal = np.where(np.tri(x.shape[1], dtype=bool), 0, -np.inf)
+            return (scores + causal).softmax(-1).numpy()
 
     def extra_repr(self) -> str:
         return f"embed_dim={self.embed_dim}, num_heads={self.num_heads}"

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .._tensor import Tensor
 from ..checks import check_int, check_pair
+from ..creation import zeros
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -42,11 +41,11 @@ class Conv2d(Module):
         self.stride = check_pair("Conv2d", "stride", stride)
         self.padding = check_pair("Conv2d", "padding", padding, low=0)
         shape = (out_channels, in_channels, *self.kernel_size)
-        self.weight = init.kaiming_uniform_(Parameter(np.zeros(shape)), a=math.sqrt(5))
+        self.weight = init.kaiming_uniform_(Parameter(zeros(shape)), a=math.sqrt(5))
         self.bias = None
         if bias:
             bound = 1 / math.sqrt(init.fan_in(shape))
-            self.bias = init.uniform_(Parameter(np.zeros(out_channels)), -bound, bound)
+            self.bias = init.uniform_(Parameter(zeros(out_channels)), -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)

@@ -66,7 +66,7 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     if not training or p == 0:
         return x
     keep = random.rng().random(x.shape, dtype=np.float32) >= p
-    return x * (keep / (1 - p)).astype(x.dtype)
+    return x * Tensor._wrap((keep / (1 - p)).astype(x._data.dtype), None)
 
 
 # ------------------------------------------------------------- convolution, pooling
@@ -93,7 +93,7 @@ def conv2d(
     n, _, h, w = x.shape
     oh = (h + 2 * padding[0] - kh) // stride[0] + 1
     ow = (w + 2 * padding[1] - kw) // stride[1] + 1
-    return out.reshape(out_channels, oh, ow, n).transpose(3, 0, 1, 2)
+    return out.reshape(out_channels, oh, ow, n).permute(3, 0, 1, 2)
 
 
 def _check_conv(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
@@ -115,8 +115,8 @@ def _check_conv(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     if x.dtype != weight.dtype:  # numpy would quietly compute in float64, or in ints
         raise TypeError(
             f"conv2d: the input is {x.dtype} but the weight is {weight.dtype}; convert "
-            f"the data (x.astype(np.{weight.dtype}), pixels scaled into [0, 1]) or "
-            f"the model (model.to(np.{x.dtype}))"
+            f"the data (x.to({weight.dtype!r}), pixels scaled into [0, 1]) or the "
+            f"model (model.to({x.dtype!r}))"
         )
 
 
@@ -140,10 +140,10 @@ def max_pool2d(
     kernel_size: int | tuple[int, int],
     stride: int | tuple[int, int] | None = None,
 ) -> Tensor:
-    """The maximum of each kh x kw window. Tied maxima (an all-zero patch of a
-    digit's background) share the gradient equally, as PyTorch's amax does."""
+    """The maximum of each kh x kw window; its gradient goes to the first maximum
+    (in reading order), as PyTorch's does."""
     windows, shape = _pool("max_pool2d", x, kernel_size, stride)
-    return windows.max(axis=1).reshape(shape).transpose(3, 0, 1, 2)
+    return windows.max(1).values.reshape(shape).permute(3, 0, 1, 2)
 
 
 def avg_pool2d(
@@ -153,7 +153,7 @@ def avg_pool2d(
 ) -> Tensor:
     """The mean of each kh x kw window."""
     windows, shape = _pool("avg_pool2d", x, kernel_size, stride)
-    return windows.mean(axis=1).reshape(shape).transpose(3, 0, 1, 2)
+    return windows.mean(1).reshape(shape).permute(3, 0, 1, 2)
 
 
 def batch_norm(
@@ -257,8 +257,10 @@ def scaled_dot_product_attention(
     scale 1/sqrt(dim) by default. A boolean `attn_mask` says which keys each query
     may see (True: take part), a float one is added to the scores; `is_causal` lets
     query i see keys 0..i only."""
-    if query.ndim < 2 or query.shape[-1] != key.shape[-1] or (
-        key.shape[:-1] != value.shape[:-1]
+    if (
+        query.ndim < 2
+        or query.shape[-1] != key.shape[-1]
+        or (key.shape[:-1] != value.shape[:-1])
     ):
         raise ShapeError(
             f"scaled_dot_product_attention: query {query.shape}, key {key.shape} and "
@@ -271,8 +273,12 @@ def scaled_dot_product_attention(
                                                scale=scale)  # fmt: skip
 
 
-def _attention_mask(attn_mask: Tensor | np.ndarray | None, is_causal: bool,
-                    shape: tuple[int, int], dtype: np.dtype) -> np.ndarray | None:
+def _attention_mask(
+    attn_mask: Tensor | np.ndarray | None,
+    is_causal: bool,
+    shape: tuple[int, int],
+    dtype: np.dtype,
+) -> np.ndarray | None:
     """The mask as numbers to add to the scores: 0 where a query may look, -inf
     where it may not."""
     if attn_mask is not None and is_causal:
@@ -298,7 +304,7 @@ def _loss_inputs(op: str, prediction: Tensor, target: Tensor | np.ndarray) -> Te
             f"{op}: prediction of shape {prediction.shape} and target of "
             f"shape {target.shape} differ"
         )
-    if prediction.dtype.kind != "f":
+    if not prediction.is_floating_point():
         raise TypeError(
             f"{op}: the prediction is {prediction.dtype}; losses need "
             f"floating-point predictions"
@@ -307,7 +313,7 @@ def _loss_inputs(op: str, prediction: Tensor, target: Tensor | np.ndarray) -> Te
         raise TypeError(
             f"{op}: the target is {target.dtype} but the prediction is "
             f"{prediction.dtype}; convert the target, e.g. "
-            f"y.astype(np.{prediction.dtype})"
+            f"y.to({prediction.dtype!r})"
         )
     if prediction._data.size == 0:
         raise ValueError(f"{op}: the batch is empty (shape {prediction.shape})")
@@ -369,7 +375,7 @@ def cross_entropy(
             f"cross_entropy: logits {logits.shape} need targets of shape "
             f"{logits.shape[:1]}, got {targets.shape}"
         )
-    if logits.dtype.kind != "f":
+    if not logits.is_floating_point():
         raise TypeError(
             f"cross_entropy: the logits are {logits.dtype}; they must be "
             f"floating-point scores"

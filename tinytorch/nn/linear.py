@@ -11,6 +11,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..checks import check_int
+from ..creation import zeros
+from ..dtypes import default_float
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -28,12 +30,12 @@ class Linear(Module):
         self.in_features, self.out_features = in_features, out_features
         # column-major, so x @ weight.T reads a row-major (in, out) matrix: OpenBLAS's
         # fast path (about 30 % at batch 32)
-        weight = np.zeros((out_features, in_features), np.float32, order="F")
+        weight = np.zeros((out_features, in_features), default_float(), order="F")
         self.weight = init.kaiming_uniform_(Parameter(weight), a=math.sqrt(5))
         self.bias = None
         if bias:
             bound = 1 / math.sqrt(in_features)
-            self.bias = init.uniform_(Parameter(np.zeros(out_features)), -bound, bound)
+            self.bias = init.uniform_(Parameter(zeros(out_features)), -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.linear(x, self.weight, self.bias)

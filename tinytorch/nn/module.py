@@ -13,16 +13,22 @@ import numpy as np
 from .. import autograd
 from .._tensor import Tensor
 from ..autograd import no_grad
+from ..creation import tensor
 
 
 class Parameter(Tensor):
-    """A learnable weight: it always requires grad, and modules find it among their
-    attributes."""
+    """A learnable weight: modules find it among their attributes. Made from a
+    tensor, it shares the tensor's memory, as in PyTorch; from other data (a numpy
+    array, a list), it holds a copy in that data's dtype."""
 
     __slots__ = ()
 
-    def __init__(self, data: Any, dtype: Any = None) -> None:
-        super().__init__(data, requires_grad=True, dtype=dtype)
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        _share(self, data)
+        self.requires_grad = requires_grad
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + Tensor.__repr__(self.detach())
 
 
 class Buffer(Tensor):
@@ -31,8 +37,20 @@ class Buffer(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data: Any, dtype: Any = None) -> None:
-        super().__init__(data, requires_grad=False, dtype=dtype)
+    def __init__(self, data: Any = None, persistent: bool = True) -> None:
+        _share(self, data)
+        if not persistent:
+            raise NotImplementedError(
+                "Buffer(persistent=False) is not part of tinytorch: every buffer is "
+                "saved by state_dict"
+            )
+
+
+def _share(t: Tensor, data: Any) -> None:
+    """Fill a new Parameter or Buffer from `data`, sharing a tensor's memory."""
+    source = data if isinstance(data, Tensor) else tensor([] if data is None else data)
+    t._data, t._grad, t._ctx, t._base = source._data, None, None, None
+    t._requires_grad, t._retains, t._version = False, False, source._version
 
 
 class Module:
@@ -113,13 +131,15 @@ class Module:
                 f"{np.dtype(dtype)}; convert the data to float instead"
             )
         for _, t in self._named((Parameter, Buffer), ""):
-            if t.dtype.kind == "f":  # not a count, such as num_batches_tracked
-                t.data, t.grad = t.data.astype(dtype), None
+            if t._data.dtype.kind == "f":  # not a count, such as num_batches_tracked
+                t._data, t.grad = t._data.astype(dtype), None
         return self
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """A copy of every parameter's and buffer's values, by name."""
-        return {name: t.data.copy() for name, t in self._named((Parameter, Buffer), "")}
+        return {
+            name: t._data.copy() for name, t in self._named((Parameter, Buffer), "")
+        }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy values into the parameters and buffers; names and shapes must match

@@ -8,10 +8,9 @@ Book: book/modules/09_convolutions.md
 
 from __future__ import annotations
 
-import numpy as np
-
 from .._tensor import Tensor
 from ..checks import ShapeError, check_int, check_number
+from ..creation import ones, tensor, zeros
 from . import functional as F
 from .module import Buffer, Module, Parameter
 
@@ -33,11 +32,11 @@ class BatchNorm2d(Module):
         if momentum is not None:
             check_number("BatchNorm2d", "momentum", momentum, 0, 1, high_inclusive=True)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.weight = Parameter(np.ones(num_features))
-        self.bias = Parameter(np.zeros(num_features))
-        self.running_mean = Buffer(np.zeros(num_features))
-        self.running_var = Buffer(np.ones(num_features))
-        self.num_batches_tracked = Buffer(0, dtype=np.int64)
+        self.weight = Parameter(ones(num_features))
+        self.bias = Parameter(zeros(num_features))
+        self.running_mean = Buffer(zeros(num_features))
+        self.running_var = Buffer(ones(num_features))
+        self.num_batches_tracked = Buffer(tensor(0))  # int64
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim != 4 or x.shape[1] != self.num_features:
@@ -76,12 +75,8 @@ class LayerNorm(Module):
             check_int("LayerNorm", "normalized_shape", size)
         check_number("LayerNorm", "eps", eps, low_inclusive=False)
         self.normalized_shape, self.eps = shape, eps
-        self.weight = (
-            Parameter(np.ones(shape, np.float32)) if elementwise_affine else None
-        )
-        self.bias = (
-            Parameter(np.zeros(shape, np.float32)) if elementwise_affine else None
-        )
+        self.weight = Parameter(ones(shape)) if elementwise_affine else None
+        self.bias = Parameter(zeros(shape)) if elementwise_affine else None
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(

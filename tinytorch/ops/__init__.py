@@ -11,15 +11,30 @@ Book: book/modules/05_autograd.md
 """
 
 from .attention import ScaledDotProductAttention, Softmax
-from .elementwise import Add, Clip, Exp, Log, Mul, Pow, ReLU, Sigmoid, Tanh, unbroadcast
+from .elementwise import (
+    Add,
+    Clip,
+    Copy,
+    Div,
+    Exp,
+    Log,
+    Mul,
+    Pow,
+    PowTensor,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    unbroadcast,
+)  # fmt: skip
 from .fused import CrossEntropy, Linear
-from .movement import Index, Reshape, Transpose, Unfold
+from .movement import Gather, Index, IndexPut, Reshape, Transpose, Unfold
 from .products import MatMul
 from .reductions import Max, Sum
 from .transformer import GELU, LayerNorm
 
 __all__ = [
-    "Add", "Clip", "CrossEntropy", "Exp", "GELU", "Index", "LayerNorm", "Linear", "Log",
-    "MatMul", "Max", "Mul", "Pow", "ReLU", "Reshape", "ScaledDotProductAttention",
-    "Sigmoid", "Softmax", "Sum", "Tanh", "Transpose", "Unfold", "unbroadcast",
+    "Add", "Clip", "Copy", "CrossEntropy", "Div", "Exp", "GELU", "Gather", "Index",
+    "IndexPut", "LayerNorm", "Linear", "Log", "MatMul", "Max", "Mul", "Pow",
+    "PowTensor", "ReLU", "Reshape", "ScaledDotProductAttention", "Sigmoid", "Softmax",
+    "Sum", "Tanh", "Transpose", "Unfold", "unbroadcast",
 ]  # fmt: skip

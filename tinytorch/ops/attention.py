@@ -20,11 +20,12 @@ class Softmax(Function):
         e = a - a.max(axis=axis, keepdims=True)
         np.exp(e, out=e)
         e /= e.sum(axis=axis, keepdims=True)
-        ctx.out, ctx.axis = e, axis
+        ctx.save_for_backward(e)
+        ctx.axis = axis
         return e
 
     def backward(ctx, grad):
-        s = ctx.out
+        (s,) = ctx.saved_tensors
         out = grad * s
         out -= s * out.sum(axis=ctx.axis, keepdims=True)
         return (out,)
@@ -52,23 +53,23 @@ class ScaledDotProductAttention(Function):
         np.exp(att, out=att)
         att /= att.sum(axis=-2, keepdims=True)  # each query's weights sum to one
         out = np.swapaxes(att, -1, -2) @ v
-        ctx.q_t, ctx.k, ctx.v, ctx.att, ctx.scale = q_t, k, v, att, scale
-        ctx.out = out.copy()
+        ctx.save_for_backward(q_t, k, v, att, out.copy())
+        ctx.scale = scale
         return out
 
     def backward(ctx, grad):
-        att, needs = ctx.att, ctx.needs_input_grad
+        (q_t, k, v, att, out), needs = ctx.saved_tensors, ctx.needs_input_grad
         # the softmax's backward, att * (d_att - sum_s(d_att * att)), where the sum
         # over keys equals grad . out for each query
-        d_att = ctx.v @ np.swapaxes(grad, -1, -2)  # (..., S, L)
-        d_att -= np.einsum("...ld,...ld->...l", grad, ctx.out)[..., None, :]
+        d_att = v @ np.swapaxes(grad, -1, -2)  # (..., S, L)
+        d_att -= np.einsum("...ld,...ld->...l", grad, out)[..., None, :]
         d_att *= att
         grad_q = None
         if needs[0]:
-            grad_q = np.swapaxes(d_att, -1, -2) @ ctx.k
+            grad_q = np.swapaxes(d_att, -1, -2) @ k
             grad_q *= ctx.scale
         return (
             grad_q,
-            d_att @ np.swapaxes(ctx.q_t, -1, -2) if needs[1] else None,
+            d_att @ np.swapaxes(q_t, -1, -2) if needs[1] else None,
             att @ grad if needs[2] else None,
         )

@@ -2,6 +2,8 @@
 every number on its own (exp, log, the activations with gradients of their own).
 `unbroadcast` is the one rule every binary op's backward needs.
 
+As in PyTorch, log(0) is -inf and x / 0 is inf, without numpy's warnings.
+
 Book: book/modules/05_autograd.md
 """
 
@@ -11,6 +13,11 @@ import numpy as np
 
 from ..autograd import Function
 from ..checks import ShapeError
+
+
+def _quiet() -> np.errstate:
+    """inf and nan without numpy's warnings, as PyTorch gives them."""
+    return np.errstate(divide="ignore", invalid="ignore")
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -34,9 +41,6 @@ def _check_broadcast(op: str, a: np.ndarray, b: np.ndarray) -> None:
         ) from None
 
 
-# ---------------------------------------------------------------------- elementwise
-
-
 class Add(Function):
     """a + b, with broadcasting."""
 
@@ -51,19 +55,42 @@ class Add(Function):
 
 
 class Mul(Function):
-    """a * b, with broadcasting."""
+    """a * b, with broadcasting; each input is kept only if the other needs it."""
 
     def forward(ctx, a, b):
         if a.shape != b.shape:
             _check_broadcast("mul", a, b)
-        ctx.a, ctx.b = a, b
+        needs = ctx.needs_input_grad
+        ctx.shapes = a.shape, b.shape
+        ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a * b
 
     def backward(ctx, grad):
-        a, b = ctx.a, ctx.b
+        a, b = ctx.saved_tensors
         return (
-            unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None,
-            unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None,
+            unbroadcast(grad * b, ctx.shapes[0]) if b is not None else None,
+            unbroadcast(grad * a, ctx.shapes[1]) if a is not None else None,
+        )
+
+
+class Div(Function):
+    """a / b, with broadcasting."""
+
+    def forward(ctx, a, b):
+        if a.shape != b.shape:
+            _check_broadcast("div", a, b)
+        ctx.save_for_backward(a, b)
+        with _quiet():
+            return a / b
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        with _quiet():
+            grad_a = grad / b
+            grad_b = -grad_a * a / b if ctx.needs_input_grad[1] else None
+        return (
+            unbroadcast(grad_a, a.shape) if ctx.needs_input_grad[0] else None,
+            None if grad_b is None else unbroadcast(grad_b, b.shape),
         )
 
 
@@ -71,11 +98,13 @@ class Pow(Function):
     """a ** exponent, for a constant exponent."""
 
     def forward(ctx, a, exponent: float):
-        ctx.a, ctx.exponent = a, exponent
+        ctx.save_for_backward(a)
+        ctx.exponent = exponent
         return _power(a, exponent)
 
     def backward(ctx, grad):
-        return (grad * ctx.exponent * _power(ctx.a, ctx.exponent - 1),)
+        (a,) = ctx.saved_tensors
+        return (grad * ctx.exponent * _power(a, ctx.exponent - 1),)
 
 
 def _power(a: np.ndarray, exponent: float) -> np.ndarray:
@@ -85,76 +114,125 @@ def _power(a: np.ndarray, exponent: float) -> np.ndarray:
         return np.ones_like(a) if exponent == 0 else a.copy()
     if exponent in (2, 3):
         return a * a if exponent == 2 else a * a * a
-    if exponent in (-1, -2):
-        return np.reciprocal(a if exponent == -1 else a * a)
-    if exponent in (0.5, -0.5):
-        root = np.sqrt(a)
-        return root if exponent == 0.5 else np.reciprocal(root)
-    return a**exponent
+    with _quiet():
+        if exponent in (-1, -2):
+            return np.reciprocal(a if exponent == -1 else a * a)
+        if exponent in (0.5, -0.5):
+            root = np.sqrt(a)
+            return root if exponent == 0.5 else np.reciprocal(root)
+        return np.power(a, np.asarray(exponent, a.dtype))
+
+
+class PowTensor(Function):
+    """a ** b for a tensor exponent; d/db is a ** b * log(a) (0 where a = 0, b >= 0,
+    as PyTorch)."""
+
+    def forward(ctx, a, b):
+        if a.shape != b.shape:
+            _check_broadcast("pow", a, b)
+        with _quiet():
+            out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        grad_a = grad_b = None
+        with _quiet():
+            if ctx.needs_input_grad[0]:
+                grad_a = unbroadcast(grad * b * np.power(a, b - 1), a.shape)
+            if ctx.needs_input_grad[1]:
+                log_a = np.where((a == 0) & (b >= 0), 0, np.log(a))
+                grad_b = unbroadcast(grad * out * log_a, b.shape)
+        return grad_a, grad_b
 
 
 class Exp(Function):
     """e ** a."""
 
     def forward(ctx, a):
-        ctx.out = np.exp(a)
-        return ctx.out
+        out = np.exp(a)
+        ctx.save_for_backward(out)
+        return out
 
     def backward(ctx, grad):
-        return (grad * ctx.out,)
+        (out,) = ctx.saved_tensors
+        return (grad * out,)
 
 
 class Log(Function):
     """Natural logarithm."""
 
     def forward(ctx, a):
-        ctx.a = a
-        return np.log(a)
+        ctx.save_for_backward(a)
+        with _quiet():
+            return np.log(a)
 
     def backward(ctx, grad):
-        return (grad / ctx.a,)
+        (a,) = ctx.saved_tensors
+        with _quiet():
+            return (grad / a,)
 
 
 class ReLU(Function):
     """max(a, 0)."""
 
     def forward(ctx, a):
-        ctx.mask = a > 0
-        return a * ctx.mask  # not np.maximum: keeps the dtype, reuses the mask
+        mask = a > 0
+        ctx.save_for_backward(mask)
+        return a * mask  # not np.maximum: keeps the dtype, reuses the mask
 
     def backward(ctx, grad):
-        return (grad * ctx.mask,)
+        (mask,) = ctx.saved_tensors
+        return (grad * mask,)
 
 
 class Sigmoid(Function):
     """1 / (1 + e ** -a)."""
 
     def forward(ctx, a):
-        ctx.out = 0.5 * (1 + np.tanh(0.5 * a))  # never overflows, unlike 1/(1+e^-a)
-        return ctx.out
+        out = 0.5 * (1 + np.tanh(0.5 * a))  # never overflows, unlike 1/(1+e^-a)
+        ctx.save_for_backward(out)
+        return out
 
     def backward(ctx, grad):
-        return (grad * ctx.out * (1 - ctx.out),)
+        (out,) = ctx.saved_tensors
+        return (grad * out * (1 - out),)
 
 
 class Tanh(Function):
     """Hyperbolic tangent."""
 
     def forward(ctx, a):
-        ctx.out = np.tanh(a)
-        return ctx.out
-
-    def backward(ctx, grad):
-        return (grad * (1 - ctx.out * ctx.out),)
-
-
-class Clip(Function):
-    """Clamp into [low, high]."""
-
-    def forward(ctx, a, low: float | None, high: float | None):
-        out = np.clip(a, low, high)
-        ctx.inside = out == a
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
         return out
 
     def backward(ctx, grad):
-        return (grad * ctx.inside,)
+        (out,) = ctx.saved_tensors
+        return (grad * (1 - out * out),)
+
+
+class Clip(Function):
+    """Clamp into [low, high]; the gradient flows where nothing was clamped."""
+
+    def forward(ctx, a, low: float | None, high: float | None):
+        out = np.clip(a, low, high)
+        ctx.save_for_backward(out == a)
+        return out
+
+    def backward(ctx, grad):
+        (inside,) = ctx.saved_tensors
+        return (grad * inside,)
+
+
+class Copy(Function):
+    """The values in new memory, in `dtype` (a cast, or a clone); the gradient is
+    cast back."""
+
+    def forward(ctx, a, dtype: np.dtype, order: str = "K"):
+        ctx.dtype = a.dtype
+        return a.astype(dtype, order=order)
+
+    def backward(ctx, grad):
+        return (grad.astype(ctx.dtype, copy=False),)

@@ -22,22 +22,19 @@ class Linear(Function):
 
     def forward(ctx, x, weight, bias=None):
         _check_linear(x, weight)
-        ctx.vector = x.ndim == 1  # an unbatched input: a batch of one
-        x = x.reshape(1, -1) if ctx.vector else x
-        ctx.x, ctx.weight = x, weight
+        ctx.save_for_backward(x, weight)
         # leading axes folded into one: a single product, ~14 % faster than a batch
         out = x.reshape(-1, x.shape[-1]) @ weight.T
         if bias is not None:
             out += bias  # in place: `out` is fresh, so this saves an allocation
-        return out[0] if ctx.vector else out.reshape(*x.shape[:-1], len(weight))
+        return out.reshape(*x.shape[:-1], len(weight))
 
     def backward(ctx, grad):
-        x, weight, needs = ctx.x, ctx.weight, ctx.needs_input_grad
+        (x, weight), needs = ctx.saved_tensors, ctx.needs_input_grad
         grad = grad.reshape(-1, grad.shape[-1])  # leading axes fold into one batch axis
         grad_x = None
         if needs[0]:  # skipped for the data: nothing needs its gradient
-            shape = x.shape[1:] if ctx.vector else x.shape
-            grad_x = (grad @ weight).reshape(shape)
+            grad_x = (grad @ weight).reshape(x.shape)
         rows = x.reshape(-1, x.shape[-1])
         grad_w = (rows.T @ grad).T if needs[1] else None  # column-major, like weight
         if len(needs) == 2:
@@ -82,12 +79,14 @@ class CrossEntropy(Function):
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         ctx.rows, ctx.targets = np.arange(n), targets
-        ctx.probs = np.divide(exp, total, out=exp)  # in place: exp is not needed again
+        probs = np.divide(exp, total, out=exp)  # in place: exp is not needed again
+        ctx.save_for_backward(probs)
         loss = (np.log(total).sum() - shifted[ctx.rows, targets].sum()) / n
         return np.asarray(loss, dtype=logits.dtype)
 
     def backward(ctx, grad):
+        (probs,) = ctx.saved_tensors
         scale = grad / len(ctx.rows)
-        d_logits = ctx.probs * scale
+        d_logits = probs * scale
         d_logits[ctx.rows, ctx.targets] -= scale
         return (d_logits,)

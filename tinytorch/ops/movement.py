@@ -13,10 +13,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import Function
 from ..checks import ShapeError, check_windows
+from .elementwise import unbroadcast
 
 
 class Reshape(Function):
-    """The same elements in another shape."""
+    """The same elements in another shape (a view when numpy can make one)."""
+
+    is_view = True
 
     def forward(ctx, a, shape: tuple[int, ...]):
         ctx.shape = a.shape
@@ -32,7 +35,9 @@ class Reshape(Function):
 
 
 class Transpose(Function):
-    """Permute the axes (given as a permutation of 0..ndim-1)."""
+    """Permute the axes (given as a permutation of 0..ndim-1): a view."""
+
+    is_view = True
 
     def forward(ctx, a, axes: tuple[int, ...]):
         ctx.axes = axes
@@ -43,7 +48,10 @@ class Transpose(Function):
 
 
 class Index(Function):
-    """a[index]: basic (ints, slices) or advanced (integer or boolean arrays)."""
+    """a[index]: basic (ints, slices: a view) or advanced (integer or boolean
+    arrays: a copy)."""
+
+    is_view = True
 
     def forward(ctx, a, index):
         ctx.shape, ctx.dtype, ctx.index = a.shape, a.dtype, index
@@ -62,6 +70,70 @@ class Index(Function):
             _add_rows(full, ctx.index.ravel(), grad.reshape(-1, *ctx.shape[1:]))
         else:
             np.add.at(full, ctx.index, grad)  # not +=: repeated indices accumulate
+        return (full,)
+
+
+class IndexPut(Function):
+    """a with `value` written at `index` (a[index] = value), as a new array: an
+    in-place assignment, as the graph records it."""
+
+    def forward(ctx, a, value, index):
+        out = a.copy()
+        try:
+            out[index] = value
+        except (IndexError, ValueError) as err:
+            raise IndexError(
+                f"index {index!r} of a tensor of shape {a.shape} cannot take a value "
+                f"of shape {value.shape}: {err}"
+            ) from None
+        ctx.index, ctx.value_shape = index, value.shape
+        return out
+
+    def backward(ctx, grad):
+        grad_a = None
+        if ctx.needs_input_grad[0]:
+            grad_a = grad.copy()
+            grad_a[ctx.index] = 0  # the old values there were overwritten
+        grad_value = None
+        if ctx.needs_input_grad[1]:
+            basic = _is_basic(ctx.index)
+            picked = grad[ctx.index] if basic else _last_writes(ctx, grad)
+            if picked.ndim < len(ctx.value_shape):  # a value with extra leading 1s
+                picked = picked.reshape(ctx.value_shape)
+            grad_value = unbroadcast(picked, ctx.value_shape)
+        return grad_a, grad_value
+
+
+def _last_writes(ctx: Function, grad: np.ndarray) -> np.ndarray:
+    """grad at the written places, counted only for the write that stayed where an
+    index repeats (numpy keeps the last)."""
+    shape = np.empty(grad.shape, bool)[ctx.index].shape
+    writer = np.full(grad.shape, -1)
+    writer[ctx.index] = np.arange(int(np.prod(shape))).reshape(shape)
+    kept = writer >= 0
+    picked = np.zeros(int(np.prod(shape)), grad.dtype)
+    picked[writer[kept]] = grad[kept]  # each write that stayed, once
+    return picked.reshape(shape)
+
+
+class Gather(Function):
+    """Values picked along `axis` by an integer array of positions (numpy's
+    take_along_axis, PyTorch's gather); a position picked twice gets both
+    gradients."""
+
+    def forward(ctx, a, index, axis: int):
+        ctx.shape, ctx.index, ctx.axis = a.shape, index, axis
+        positions = list(np.indices(index.shape, sparse=True))
+        positions[axis] = index  # along `axis` the index's values, elsewhere its own
+        ctx.positions = tuple(positions)
+        return a[ctx.positions]
+
+    def backward(ctx, grad):
+        full = np.zeros(ctx.shape, grad.dtype)
+        if ctx.index.shape[ctx.axis] == 1:  # one pick per line: none picked twice
+            full[ctx.positions] = grad
+        else:
+            np.add.at(full, ctx.positions, grad)
         return (full,)
 
 

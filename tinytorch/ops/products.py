@@ -17,11 +17,11 @@ class MatMul(Function):
 
     def forward(ctx, a, b):
         _check_matmul(a, b)
-        ctx.a, ctx.b = a, b
+        ctx.save_for_backward(a, b)
         return a @ b
 
     def backward(ctx, grad):
-        a, b = ctx.a, ctx.b
+        a, b = ctx.saved_tensors
         a2 = a.reshape(1, -1) if a.ndim == 1 else a  # a vector: a one-row matrix...
         b2 = b.reshape(-1, 1) if b.ndim == 1 else b  # ...or a one-column one
         batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])

@@ -27,14 +27,15 @@ class Max(Function):
     """Maximum over axes; tied maxima share the gradient equally."""
 
     def forward(ctx, a, axis: int | tuple[int, ...] | None, keepdims: bool):
-        ctx.a, ctx.axis, ctx.keepdims = a, axis, keepdims
-        ctx.out = a.max(axis=axis, keepdims=True)
-        return ctx.out if keepdims else np.squeeze(ctx.out, axis=axis)
+        ctx.axis, ctx.keepdims = axis, keepdims
+        out = a.max(axis=axis, keepdims=True)
+        ctx.save_for_backward(a == out)
+        return out if keepdims else np.squeeze(out, axis=axis)
 
     def backward(ctx, grad):
+        (winners,) = ctx.saved_tensors
         if not ctx.keepdims:
-            everything = tuple(range(ctx.a.ndim))
+            everything = tuple(range(winners.ndim))
             grad = np.expand_dims(grad, everything if ctx.axis is None else ctx.axis)
-        winners = ctx.a == ctx.out
         shares = grad / winners.sum(axis=ctx.axis, keepdims=True, dtype=grad.dtype)
         return (shares * winners,)

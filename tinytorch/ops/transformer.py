@@ -29,12 +29,12 @@ class GELU(Function):
         np.tanh(half, out=half)
         half *= 0.5
         half += 0.5  # h = (1 + tanh(u)) / 2, and the output is a h
-        ctx.a, ctx.half = a, half
+        ctx.save_for_backward(a, half)
         return a * half
 
     def backward(ctx, grad):
         # d(a h)/da = h + a h' = h + 2 a u' h (1 - h), with u' = C (1 + 3 A a^2)
-        a, half = ctx.a, ctx.half
+        a, half = ctx.saved_tensors
         slope = np.square(a, out=np.empty_like(a))
         slope *= 6 * _C * _A
         slope += 2 * _C
@@ -63,7 +63,8 @@ class LayerNorm(Function):
         rstd += eps
         np.reciprocal(np.sqrt(rstd, out=rstd), out=rstd)
         normed *= rstd
-        ctx.shape, ctx.normed, ctx.rstd, ctx.weight = a.shape, normed, rstd, weight
+        ctx.shape = a.shape
+        ctx.save_for_backward(normed, rstd, weight)
         out = normed if weight is None else normed * weight.reshape(-1)
         if bias is not None:
             out = (
@@ -74,19 +75,20 @@ class LayerNorm(Function):
         return out.reshape(a.shape)
 
     def backward(ctx, grad):
-        normed, average, needs = ctx.normed, ctx.average, ctx.needs_input_grad
+        (normed, rstd, weight), needs = ctx.saved_tensors, ctx.needs_input_grad
+        average = ctx.average
         grad = grad.reshape(normed.shape)
         grads = [None] * len(needs)
         if needs[0]:  # rstd (g - mean(g) - normed mean(g normed)), in place in g
-            g = grad.copy() if ctx.weight is None else grad * ctx.weight.reshape(-1)
+            g = grad.copy() if weight is None else grad * weight.reshape(-1)
             mean_gn = np.einsum("ij,ij->i", g, normed)[:, None]
             mean_gn *= 1 / len(average)
             g -= g @ average
             g -= normed * mean_gn
-            g *= ctx.rstd
+            g *= rstd
             grads[0] = g.reshape(ctx.shape)
         if len(needs) > 1 and needs[1]:
-            grads[1] = np.einsum("ij,ij->j", grad, normed).reshape(ctx.weight.shape)
+            grads[1] = np.einsum("ij,ij->j", grad, normed).reshape(weight.shape)
         if len(needs) > 2 and needs[2]:
-            grads[2] = (np.ones(len(grad), grad.dtype) @ grad).reshape(ctx.weight.shape)
+            grads[2] = (np.ones(len(grad), grad.dtype) @ grad).reshape(weight.shape)
         return grads

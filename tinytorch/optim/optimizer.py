@@ -25,8 +25,10 @@ class Optimizer:
     def __init__(self, params: Iterable[Tensor], **defaults: Any) -> None:
         name = type(self).__name__
         if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
-            raise TypeError(f"{name}: params must be an iterable of tensors (e.g. "
-                            f"model.parameters()), got {type(params).__name__}")
+            raise TypeError(
+                f"{name}: params must be an iterable of tensors (e.g. "
+                f"model.parameters()), got {type(params).__name__}"
+            )
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{name} got an empty parameter list")
@@ -59,13 +61,15 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
-            if p.grad.shape != p.shape or p.grad.dtype != p.dtype:
+            grad = p.grad._data
+            if grad.shape != p._data.shape or grad.dtype != p._data.dtype:
                 raise ValueError(
-                    f"{type(self).__name__}.step: parameter {i} has shape {p.shape} "
-                    f"({p.dtype}) but its .grad is {p.grad.shape} ({p.grad.dtype})"
+                    f"{type(self).__name__}.step: parameter {i} has shape "
+                    f"{p._data.shape} ({p._data.dtype}) but its .grad is {grad.shape} "
+                    f"({grad.dtype})"
                 )
-            self._update(i, p._data, p.grad, self._scratch[i])
-            p._version += 1  # changed in place: a graph that saved it is now stale
+            self._update(i, p._data, grad, self._scratch[i])
+            p._version[0] += 1  # changed in place: a graph that saved it is now stale
         for hook in self._post_hooks:
             hook(self)
 

@@ -38,14 +38,15 @@ def global_unstructured(model: Module, amount: float) -> Masks:
         keep[np.argpartition(magnitudes, pruned - 1)[:pruned]] = False
     masks, start, params = {}, 0, dict(model.named_parameters())
     for name, w in weights.items():
-        masks[name] = keep[start:start + w._data.size].reshape(w.shape)
+        masks[name] = keep[start : start + w._data.size].reshape(w.shape)
         start += w._data.size
     _zero([(params[k], ~keep) for k, keep in masks.items()])
     return masks
 
 
-def ln_structured(model: Module, amount: float, n: float = 2,
-                  names: list[str] | None = None) -> Masks:
+def ln_structured(
+    model: Module, amount: float, n: float = 2, names: list[str] | None = None
+) -> Masks:
     """Zero, in each named channel layer's weight ("0.weight"; by default every one
     but the last, whose channels are the model's outputs), the fraction `amount` of
     its output channels with the smallest L-n norm, and their biases."""
@@ -54,8 +55,10 @@ def ln_structured(model: Module, amount: float, n: float = 2,
     names = list(weights)[:-1] if names is None else names
     unknown = sorted(set(names) - weights.keys())
     if unknown:
-        raise KeyError(f"ln_structured: {unknown} are not channel-layer weights; "
-                       f"the model has {sorted(weights)}")
+        raise KeyError(
+            f"ln_structured: {unknown} are not channel-layer weights; "
+            f"the model has {sorted(weights)}"
+        )
     params, masks = dict(model.named_parameters()), {}
     for name in names:
         w = weights[name]._data
@@ -85,7 +88,7 @@ def keep_pruned(model: Module, masks: Masks, optimizer: Optimizer) -> None:
 def _zero(pruned: list[tuple[Parameter, np.ndarray]]) -> None:
     for p, where in pruned:
         np.putmask(p._data, where, 0)
-        p._version += 1  # changed in place: a graph that saved it is now stale
+        p._version[0] += 1  # changed in place: a graph that saved it is now stale
 
 
 def sparsity(model: Module) -> float:
@@ -96,10 +99,19 @@ def sparsity(model: Module) -> float:
 
 # layers that map a channel of zeros to zeros, so that a channel pruned before them
 # can be removed on both sides of them; and the sizes a channel layer states
-ZERO_PRESERVING = (nn.ReLU, nn.Tanh, nn.GELU, nn.MaxPool2d, nn.AvgPool2d, nn.Flatten,
-                   nn.Dropout)
-SIZES = {nn.Linear: ("in_features", "out_features"),
-         nn.Conv2d: ("in_channels", "out_channels")}
+ZERO_PRESERVING = (
+    nn.ReLU,
+    nn.Tanh,
+    nn.GELU,
+    nn.MaxPool2d,
+    nn.AvgPool2d,
+    nn.Flatten,
+    nn.Dropout,
+)
+SIZES = {
+    nn.Linear: ("in_features", "out_features"),
+    nn.Conv2d: ("in_channels", "out_channels"),
+}
 
 
 def remove_pruned_channels(model: Sequential, masks: Masks) -> Sequential:
@@ -108,38 +120,49 @@ def remove_pruned_channels(model: Sequential, masks: Masks) -> Sequential:
     the inputs that read them (after a Flatten, a block per channel), so the products
     shrink. It computes what the pruned model computes."""
     if not isinstance(model, Sequential):
-        raise TypeError(f"remove_pruned_channels: needs a Sequential, whose layers "
-                        f"run in order, got {type(model).__name__}")
+        raise TypeError(
+            f"remove_pruned_channels: needs a Sequential, whose layers "
+            f"run in order, got {type(model).__name__}"
+        )
     unknown = sorted(masks.keys() - dict(model.named_parameters()).keys())
     if unknown:
         raise KeyError(f"remove_pruned_channels: the model has no parameters {unknown}")
     smaller, kept = copy.deepcopy(model), None  # kept: the last layer's outputs left
     for i, layer in enumerate(smaller.layers):
         if not isinstance(layer, CHANNEL_LAYERS):
-            if kept is not None and not kept.all() and (
-                    not isinstance(layer, ZERO_PRESERVING)):
-                raise ValueError(f"remove_pruned_channels: layer {i} "
-                                 f"({type(layer).__name__}) may not map a pruned "
-                                 f"channel's zeros to zeros; it cannot be removed")
+            if (
+                kept is not None
+                and not kept.all()
+                and (not isinstance(layer, ZERO_PRESERVING))
+            ):
+                raise ValueError(
+                    f"remove_pruned_channels: layer {i} "
+                    f"({type(layer).__name__}) may not map a pruned "
+                    f"channel's zeros to zeros; it cannot be removed"
+                )
             continue
         weight = layer.weight._data
         if kept is not None:
             if weight.shape[1] % len(kept):
-                raise ValueError(f"remove_pruned_channels: layer {i} has "
-                                 f"{weight.shape[1]} inputs, not a block for each "
-                                 f"of the {len(kept)} channels before it")
+                raise ValueError(
+                    f"remove_pruned_channels: layer {i} has "
+                    f"{weight.shape[1]} inputs, not a block for each "
+                    f"of the {len(kept)} channels before it"
+                )
             weight = weight[:, np.repeat(kept, weight.shape[1] // len(kept))]
         kept = _kept_channels(masks.get(f"{i}.weight"), len(weight), i)
         layout = "F" if layer.weight._data.flags.f_contiguous else "C"  # as it was
-        layer.weight = Parameter(np.asarray(weight[kept], order=layout), weight.dtype)
+        layer.weight = Parameter(np.asarray(weight[kept], order=layout))
         if layer.bias is not None:
             layer.bias = Parameter(layer.bias._data[kept], weight.dtype)
         inputs, outputs = next(v for k, v in SIZES.items() if isinstance(layer, k))
         setattr(layer, inputs, weight.shape[1])
         setattr(layer, outputs, int(kept.sum()))
     if kept is not None and not kept.all():
-        raise ValueError("remove_pruned_channels: the last channel layer's outputs "
-                         "are the model's; prune them with names= that leave it out")
+        raise ValueError(
+            "remove_pruned_channels: the last channel layer's outputs "
+            "are the model's; prune them with names= that leave it out"
+        )
     return smaller
 
 
@@ -149,6 +172,8 @@ def _kept_channels(mask: np.ndarray | None, channels: int, i: int) -> np.ndarray
     rows = mask.reshape(channels, -1)
     kept = rows.all(axis=1)
     if (rows.any(axis=1) != kept).any():
-        raise ValueError(f"remove_pruned_channels: the mask of {i}.weight prunes "
-                         f"single weights, not whole channels (ln_structured's)")
+        raise ValueError(
+            f"remove_pruned_channels: the mask of {i}.weight prunes "
+            f"single weights, not whole channels (ln_structured's)"
+        )
     return kept

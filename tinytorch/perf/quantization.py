@@ -26,6 +26,7 @@ from .. import ops
 from .._tensor import Tensor
 from ..autograd import no_grad
 from ..checks import ShapeError
+from ..creation import tensor
 from ..nn import Conv2d, Linear, Module
 
 MATMULS = ("float32", "int8")
@@ -182,7 +183,7 @@ def calibrate(model: Module, batches: Iterable[np.ndarray | Tensor]) -> None:
         with no_grad():
             model.eval()
             for x in batches:
-                model(x if isinstance(x, Tensor) else Tensor(x))
+                model(x if isinstance(x, Tensor) else tensor(x))
                 seen += 1
     finally:
         model.train(was_training)

@@ -44,33 +44,43 @@ def load_state(model: Module, arrays: dict[str, np.ndarray]) -> None:
     missing = sorted(current.keys() - arrays.keys())
     unexpected = sorted(arrays.keys() - current.keys())
     if missing or unexpected:
-        raise KeyError(f"load_state: missing {missing}, unexpected {unexpected}; was "
-                       f"the file saved from a model built the same way?")
+        raise KeyError(
+            f"load_state: missing {missing}, unexpected {unexpected}; was "
+            f"the file saved from a model built the same way?"
+        )
     modules = dict(named_modules(model))
     for key, value in arrays.items():
         old = current[key]
         if value.shape != old.shape or value.dtype != old.dtype:
-            raise ValueError(f"load_state: {key} is {value.dtype} {value.shape} in the "
-                             f"file but {old.dtype} {old.shape} in the model")
+            raise ValueError(
+                f"load_state: {key} is {value.dtype} {value.shape} in the "
+                f"file but {old.dtype} {old.shape} in the model"
+            )
         prefix, _, attr = key.rpartition(".")
         target = getattr(modules[prefix], attr)
         if isinstance(target, Parameter):
             np.copyto(target._data, value)  # keeps the weight's memory layout
-            target._version += 1
+            target._version[0] += 1
         else:
             setattr(modules[prefix], attr, value)
 
 
-def save(model: Module, path: str | Path, sparse: bool = False,
-         compress: bool = True) -> int:
+def save(
+    model: Module, path: str | Path, sparse: bool = False, compress: bool = True
+) -> int:
     """Write the model's state to `path` (.npz) and return the file's bytes."""
     stored = {}
     for key, array in state(model).items():
         if sparse and array.ndim >= 2:
             bitmap = Bitmap.from_dense(array)
             shape = np.array(bitmap.shape, dtype=np.int64)
-            stored.update(zip([key + k for k in BITMAP],
-                              (shape, bitmap.bits, bitmap.values), strict=True))
+            stored.update(
+                zip(
+                    [key + k for k in BITMAP],
+                    (shape, bitmap.bits, bitmap.values),
+                    strict=True,
+                )
+            )
         else:
             stored[key] = array
     buffer = io.BytesIO()

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from . import random
-from ._tensor import Tensor
-from .checks import check_int
+from .. import random
+from .._tensor import Tensor
+from ..checks import check_int
 
 
 class Dataset:
@@ -37,7 +37,7 @@ class TensorDataset(Dataset):
 
     def __init__(self, *arrays: np.ndarray | Tensor) -> None:
         self.arrays = tuple(
-            a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays
+            a._data if isinstance(a, Tensor) else np.asarray(a) for a in arrays
         )
         if not self.arrays or any(a.ndim == 0 for a in self.arrays):
             raise ValueError(

@@ -1,0 +1,92 @@
+"""Conversions: a tensor in another dtype (``x.float()``, ``x.to(torch.int64)``) or
+in new memory (``x.clone()``). Every one stays in the graph, as in PyTorch: the
+gradient flows back through a cast, converted to the input's dtype.
+
+Book: book/modules/01_tensor.md
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import dtypes, ops
+from ._tensor import Tensor, method
+from .devices import as_device, device
+
+
+@method
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """The tensor in another dtype or on a device: to(dtype), to(device),
+    to(device, dtype), to(other tensor); itself if nothing changes."""
+    dtype, copy = kwargs.pop("dtype", None), kwargs.pop("copy", False)
+    as_device(kwargs.pop("device", None))
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, str | device):
+            as_device(arg)
+        else:
+            dtype = arg
+    if dtype is None or dtypes.as_dtype(dtype) == self.dtype:
+        return clone(self) if copy else self
+    return ops.Copy.apply(self, dtype=dtypes.as_dtype(dtype).dtype)
+
+
+@method
+def type(self: Tensor, dtype: Any = None) -> Tensor | str:  # noqa: A001
+    """The type's name without an argument, else the tensor in that dtype."""
+    if dtype is None:
+        return f"tinytorch.{_TYPE_NAMES[self._data.dtype.name]}"
+    return to(self, dtype)
+
+
+@method
+def clone(input: Tensor) -> Tensor:
+    """A copy in new memory, still in the graph."""
+    return ops.Copy.apply(input, dtype=input._data.dtype)
+
+
+@method
+def contiguous(self: Tensor) -> Tensor:
+    """Itself if row-major in memory, else a row-major copy."""
+    if self._data.flags.c_contiguous:
+        return self
+    return ops.Copy.apply(self, dtype=self._data.dtype, order="C")
+
+
+@method
+def cpu(self: Tensor) -> Tensor:
+    """Itself: tensors live on the CPU."""
+    return self
+
+
+@method
+def cuda(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """An error: tinytorch runs on the CPU only."""
+    as_device("cuda")
+    return self
+
+
+def _cast_method(name: str, target: dtypes.dtype) -> None:
+    def cast(self: Tensor) -> Tensor:
+        return to(self, target)
+
+    cast.__name__ = cast.__qualname__ = name
+    cast.__doc__ = f"The tensor as {target.name} (in the graph; itself if it is)."
+    method(cast)
+
+
+for _name, _target in (("half", dtypes.float16), ("float", dtypes.float32),
+                       ("double", dtypes.float64), ("short", dtypes.int16),
+                       ("int", dtypes.int32), ("long", dtypes.int64),
+                       ("bool", dtypes.bool_), ("byte", dtypes.uint8),
+                       ("char", dtypes.int8)):  # fmt: skip
+    _cast_method(_name, _target)
+
+_TYPE_NAMES = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor",
+               "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
+               "float16": "HalfTensor", "float32": "FloatTensor",
+               "float64": "DoubleTensor"}  # fmt: skip
