@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 import tinytorch as tt
-from tinytorch.utils.data import Dataset
 from tinytorch.datasets import Talk
 from tinytorch.models import GPT
 from tinytorch.nn import functional as F
 from tinytorch.optim import Optimizer
 from tinytorch.optim.lr_scheduler import LambdaLR
 from tinytorch.tokenizers import CharTokenizer
+from tinytorch.utils.data import Dataset
 
 IGNORE = -100  # F.cross_entropy's ignore_index: a target the model is not asked for
 # Every printable ASCII character and the newline: any typed question encodes.

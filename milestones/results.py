@@ -10,9 +10,9 @@ from typing import Any
 from rich.table import Table
 
 import tinytorch as tt
-from tinytorch.utils.data import DataLoader
 from tinytorch.nn import Module
 from tinytorch.optim import Optimizer
+from tinytorch.utils.data import DataLoader
 
 EVAL_BATCH = 1000
 Expected = dict[

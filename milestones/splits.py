@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tinytorch.utils.data import Dataset
 from tinytorch.datasets import (
     load_cifar10,
     load_fashion_mnist,
@@ -22,6 +21,7 @@ from tinytorch.datasets import (
     make_xor,
 )
 from tinytorch.datasets.mnist import default_cache_dir
+from tinytorch.utils.data import Dataset
 
 from .language import TalkRows
 

@@ -19,10 +19,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 import tinytorch as tt
-from tinytorch.utils.data import DataLoader, TensorDataset
 from tinytorch.nn import Module
 from tinytorch.optim import Optimizer
 from tinytorch.optim.lr_scheduler import LRScheduler
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 from .results import EVAL_BATCH, results
 from .splits import Splits, held_out

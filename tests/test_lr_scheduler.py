@@ -10,8 +10,8 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import nn, optim
-from tinytorch.utils.data import DataLoader, TensorDataset
 from tinytorch.optim.lr_scheduler import OneCycleLR
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 
 def adam(lr: float = 1.0) -> optim.Adam:

@@ -11,9 +11,9 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import nn, optim
-from tinytorch.utils.data import DataLoader, Dataset, TensorDataset
 from tinytorch.datasets import DatasetError, load_mnist, make_blobs, make_xor
 from tinytorch.nn import functional as F
+from tinytorch.utils.data import DataLoader, Dataset, TensorDataset
 
 X4 = np.zeros((4, 2), np.float32)
 Y4 = np.zeros(4, np.int64)

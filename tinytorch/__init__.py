@@ -5,7 +5,12 @@ and a name tinytorch does not have is an error that says so.
 Book: book/library.md
 """
 
-from . import threads
+from typing import Any
+
+from . import (
+    compatibility,  # noqa: E402
+    threads,
+)
 
 threads.use_default_threads()  # one BLAS thread unless the environment chose
 
@@ -112,3 +117,8 @@ __all__ = [
     "train_epoch", "TrainingDiverged", "transpose", "uint8", "unbroadcast",
     "unsqueeze", "utils", "zeros",
 ]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A PyTorch name this module does not offer: an error that says so."""
+    compatibility.missing(__name__, name)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd, dtypes, ops
+from . import autograd, compatibility, dtypes, ops
 from .checks import check_dim
 from .devices import cpu, device
 
@@ -211,33 +211,13 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     # ---------------------------------------------------------------- conversions
-    def numpy(self, force: bool = False) -> np.ndarray:
-        """The values as a numpy array sharing this tensor's memory."""
-        if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
-                               "tensor.detach().numpy() instead.")  # fmt: skip
-        return self._data
-
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        values = self.numpy()
+        values = self.numpy()  # an error if it requires grad, as in PyTorch
         return values if dtype is None else values.astype(dtype, copy=False)
 
     def __array_wrap__(self, array: np.ndarray, context: Any = None,
                        return_scalar: bool = False) -> Tensor:  # fmt: skip
         return Tensor._wrap(np.asarray(array), None)  # np.exp(tensor) is a tensor
-
-    def item(self) -> float | int | bool:
-        """The value of a one-element tensor as a Python number."""
-        if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to "
-                f"Scalar"
-            )
-        return self._data.item()
-
-    def tolist(self) -> Any:
-        """The values as (nested lists of) Python numbers."""
-        return self._data.tolist()
 
     # ------------------------------------------------------------ Python protocols
     def __len__(self) -> int:
@@ -284,6 +264,9 @@ class Tensor:
 
     def __hash__(self) -> int:
         return id(self)
+
+    def __getattr__(self, name: str) -> Any:  # only for names the class lacks
+        compatibility.missing("Tensor", name)
 
     def __contains__(self, element: Any) -> bool:
         return bool((self == element).any())

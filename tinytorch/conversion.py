@@ -1,6 +1,7 @@
-"""Conversions: a tensor in another dtype (``x.float()``, ``x.to(torch.int64)``) or
-in new memory (``x.clone()``). Every one stays in the graph, as in PyTorch: the
-gradient flows back through a cast, converted to the input's dtype.
+"""Conversions: a tensor as numpy or Python values (``x.numpy()``, ``x.item()``),
+in another dtype (``x.float()``, ``x.to(torch.int64)``) or in new memory
+(``x.clone()``). Casts and copies stay in the graph, as in PyTorch: the gradient
+flows back through a cast, converted to the input's dtype.
 
 Book: book/modules/01_tensor.md
 """
@@ -9,9 +10,35 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from . import dtypes, ops
 from ._tensor import Tensor, method
 from .devices import as_device, device
+
+
+@method
+def numpy(self: Tensor, force: bool = False) -> np.ndarray:
+    """The values as a numpy array sharing this tensor's memory."""
+    if self._requires_grad and not force:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                           "tensor.detach().numpy() instead.")  # fmt: skip
+    return self._data
+
+
+@method
+def item(self: Tensor) -> float | int | bool:
+    """The value of a one-element tensor as a Python number."""
+    if self._data.size != 1:
+        raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be "
+                           f"converted to Scalar")  # fmt: skip
+    return self._data.item()
+
+
+@method
+def tolist(self: Tensor) -> Any:
+    """The values as (nested lists of) Python numbers."""
+    return self._data.tolist()
 
 
 @method

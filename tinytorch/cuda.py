@@ -6,6 +6,10 @@ Book: book/compatibility.md
 
 from __future__ import annotations
 
+from typing import Any
+
+from . import compatibility
+
 
 def is_available() -> bool:
     """False: tinytorch has no GPU backend."""
@@ -23,3 +27,8 @@ def manual_seed(seed: int) -> None:
 
 def manual_seed_all(seed: int) -> None:
     """Nothing to seed; PyTorch ignores it too when CUDA is not available."""
+
+
+def __getattr__(name: str) -> Any:
+    """A PyTorch name this module does not offer: an error that says so."""
+    compatibility.missing(__name__, name)

@@ -146,8 +146,12 @@ def as_array(data: Any, dt: Any = None) -> np.ndarray:
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < float
 
 
-def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+def promote_types(type1: Any, type2: Any) -> dtype:
     """The dtype two tensors' values meet in: the higher category, then the wider."""
+    return _BY_NUMPY[_promote(as_dtype(type1).dtype, as_dtype(type2).dtype)]
+
+
+def _promote(a: np.dtype, b: np.dtype) -> np.dtype:
     if a == b:
         return a
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
@@ -164,14 +168,20 @@ def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None
     if lower is None or higher.kind == "f":
         return higher
     if higher.kind == "b" or lower.kind == "f":
-        return promote_types(higher, lower)
+        return _promote(higher, lower)
     return higher
 
 
-def result_type(*operands: Any) -> np.dtype:
-    """The dtype of an operation on `operands`, by PyTorch's rules: tensors with
-    dimensions (and numpy arrays) decide first, then 0-d tensors, then Python and
-    numpy numbers, each lower tier only if it brings a higher category."""
+def result_type(tensor1: Any, tensor2: Any) -> dtype:
+    """The dtype of an operation on two operands (tensors or numbers), by PyTorch's
+    rules."""
+    return _BY_NUMPY[common(tensor1, tensor2)]
+
+
+def common(*operands: Any) -> np.dtype:
+    """The numpy dtype of an operation on `operands`, by PyTorch's rules: tensors
+    with dimensions (and numpy arrays) decide first, then 0-d tensors, then Python
+    and numpy numbers, each lower tier only if it brings a higher category."""
     tiers: list[np.dtype | None] = [None, None, None]
     for x in operands:
         if hasattr(x, "_data"):  # a Tensor
@@ -180,7 +190,7 @@ def result_type(*operands: Any) -> np.dtype:
             tier, dt = 0, x.dtype
         else:  # a number: only its category counts
             tier, dt = 2, _number_dtype(x)
-        tiers[tier] = dt if tiers[tier] is None else promote_types(tiers[tier], dt)
+        tiers[tier] = dt if tiers[tier] is None else _promote(tiers[tier], dt)
     found = _combine(tiers[0], _combine(tiers[1], tiers[2]))
     if found is None:
         raise TypeError("result_type: needs at least one operand")

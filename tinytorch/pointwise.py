@@ -22,7 +22,7 @@ def operands(input: Any, other: Any) -> tuple[Tensor, Tensor]:
     if not isinstance(other, OPERANDS):
         raise TypeError(f"unsupported operand type {type(other).__name__} for a "
                         f"tensor operation")  # fmt: skip
-    dt = dtypes.result_type(input, other)
+    dt = dtypes.common(input, other)
     if not isinstance(other, Tensor):
         other = Tensor._wrap(np.asarray(other, dt), None)
     return input._as(dt), other._as(dt)

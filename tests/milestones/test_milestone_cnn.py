@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for data
 from datafiles import make_archive  # noqa: E402
 
 from milestones import load, splits  # noqa: E402
-from tinytorch.utils.data import DataLoader, TensorDataset  # noqa: E402
 from tinytorch.datasets import cifar  # noqa: E402
+from tinytorch.utils.data import DataLoader, TensorDataset  # noqa: E402
 
 DIGITS = "04_1998_cnn/01_lecun_tinydigits"
 CIFAR = "04_1998_cnn/02_lecun_cifar10"

@@ -18,8 +18,8 @@ from milestones.images import image_grid, write_png
 from milestones.results import Goal
 from milestones.training import training_display
 from tinytorch import nn, optim
-from tinytorch.utils.data import DataLoader, TensorDataset
 from tinytorch.datasets import load_mnist
+from tinytorch.utils.data import DataLoader, TensorDataset
 
 
 def tiny_fit(callback, epochs=2):

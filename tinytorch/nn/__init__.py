@@ -3,6 +3,9 @@
 Book: book/modules/03_layers.md
 """
 
+from typing import Any
+
+from .. import compatibility
 from . import functional, init
 from .activation import GELU, ReLU, Sigmoid, Softmax, Tanh
 from .attention import CausalSelfAttention, KVCache
@@ -25,3 +28,8 @@ __all__ = [
     "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh",
     "TransformerBlock", "functional", "init",
 ]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A PyTorch name this module does not offer: an error that says so."""
+    compatibility.missing(__name__, name)

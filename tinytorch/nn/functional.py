@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops, random
+from .. import compatibility, ops, random
 from .._tensor import Tensor
 from ..checks import ShapeError, check_pair, check_windows
 
@@ -402,3 +402,8 @@ def cross_entropy(
             )
         logits, targets = logits[np.flatnonzero(kept)], targets[kept]
     return ops.CrossEntropy.apply(logits, targets=targets)
+
+
+def __getattr__(name: str) -> Any:
+    """A PyTorch name this module does not offer: an error that says so."""
+    compatibility.missing(__name__, name)

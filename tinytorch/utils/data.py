@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import random
+from .. import compatibility, random
 from .._tensor import Tensor
 from ..checks import check_int
 
@@ -104,3 +104,8 @@ class DataLoader:
             yield tuple(
                 Tensor._wrap(field, None) for field in self.dataset.batch(indices)
             )
+
+
+def __getattr__(name: str) -> Any:
+    """A PyTorch name this module does not offer: an error that says so."""
+    compatibility.missing(__name__, name)

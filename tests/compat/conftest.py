@@ -1,0 +1,1 @@
+"""The compatibility suite compares tinytorch with PyTorch; see harness.py."""

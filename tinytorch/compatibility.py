@@ -1,0 +1,107 @@
+"""How tinytorch stands to PyTorch: the one registry behind the errors for names it
+does not offer, the book's compatibility page, and the compatibility tests.
+
+A PyTorch name tinytorch keeps has PyTorch's meaning (tests/compat checks it against
+PyTorch itself). A PyTorch name it does not keep is an AttributeError that says so,
+at once: `missing` raises it from each public module's ``__getattr__``. The few
+deliberate differences are listed in DIFFERENCES, each with the error it raises.
+
+Book: book/compatibility.md
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import NoReturn
+
+# tinytorch's public modules and the PyTorch modules they mirror
+MIRRORS = {
+    "tinytorch": "torch",
+    "tinytorch.nn": "torch.nn",
+    "tinytorch.nn.functional": "torch.nn.functional",
+    "tinytorch.nn.init": "torch.nn.init",
+    "tinytorch.optim": "torch.optim",
+    "tinytorch.optim.lr_scheduler": "torch.optim.lr_scheduler",
+    "tinytorch.utils.data": "torch.utils.data",
+    "tinytorch.autograd": "torch.autograd",
+    "tinytorch.cuda": "torch.cuda",
+    "Tensor": "torch.Tensor",
+    "Module": "torch.nn.Module",
+}
+
+# PyTorch names tinytorch does not offer, with what to use instead (every other
+# PyTorch name it lacks gets the plain message)
+NOT_OFFERED = {
+    "torch.bfloat16": "tensors hold bool, integers, float16, float32 or float64 "
+    "(numpy has no bfloat16)",
+    "torch.complex64": "tinytorch has no complex numbers",
+    "torch.compile": "tinytorch runs eagerly; call the model itself",
+    "torch.jit": "tinytorch runs eagerly; call the model itself",
+}
+
+# Where tinytorch keeps a PyTorch name but not all of its meaning: each case raises
+# the error named, never gives a different result
+DIFFERENCES = {
+    "devices": "Only the CPU: device('cuda'), .to('cuda') and .cuda() raise a "
+    "RuntimeError saying tinytorch runs on the CPU; torch.cuda.is_available() is "
+    "False, so `'cuda' if torch.cuda.is_available() else 'cpu'` picks the CPU.",
+    "in-place edit of a view while recording": "x[0].mul_(2) or v = x.view(-1); "
+    "v += 1, where x requires grad, raises a RuntimeError (PyTorch rewrites x's "
+    "history); edit x itself, or a .clone().",
+    "tinytorch.ops": "tinytorch's primitive ops (one autograd Function each); "
+    "PyTorch's torch.ops, its registry of compiled operators, is not part of "
+    "tinytorch.",
+    "higher derivatives": "backward(create_graph=True) and backward(inputs=...) "
+    "raise NotImplementedError: tinytorch computes first derivatives into .grad.",
+}
+
+# tinytorch's own names, with no PyTorch counterpart
+EXTRAS = {
+    "tinytorch.ShapeError": "the RuntimeError (and ValueError) raised for shapes "
+    "that do not fit, naming the op and the shapes",
+    "tinytorch.gradcheck": "checks an op's backward against float64 central "
+    "differences (PyTorch's is torch.autograd.gradcheck)",
+    "tinytorch.GradcheckError": "raised by gradcheck, naming the input and element",
+    "tinytorch.Function": "the op base class (PyTorch's torch.autograd.Function, "
+    "with forward and backward as plain methods taking ctx)",
+    "tinytorch.unbroadcast": "sums a gradient back to an operand's shape",
+    "tinytorch.ops": "the primitive ops, one Function each",
+    "tinytorch.datasets": "the bundled datasets the milestones train on",
+    "tinytorch.fit": "a training loop over epochs that returns a History",
+    "tinytorch.train_epoch": "one epoch of fit",
+    "tinytorch.evaluate": "accuracy of a model on a DataLoader",
+    "tinytorch.predict": "a model's outputs on a DataLoader, without gradients",
+    "tinytorch.History": "what fit returns: per-epoch loss and accuracy",
+    "tinytorch.Progress": "what fit's callback sees after each step",
+    "tinytorch.TrainingDiverged": "raised by fit when the loss becomes NaN",
+}
+
+
+@cache
+def pytorch_names() -> dict[str, frozenset[str]]:
+    """The public names of each mirrored PyTorch module (scripts/pytorch_names.py
+    wrote them from PyTorch itself)."""
+    text = resources.files("tinytorch").joinpath("pytorch_names.json").read_text()
+    return {k: frozenset(v) for k, v in json.loads(text)["names"].items()}
+
+
+def missing(module: str, name: str) -> NoReturn:
+    """The AttributeError for `module.name`: PyTorch's name that tinytorch does not
+    offer, or a name that neither has."""
+    mirror = MIRRORS.get(module, module)
+    owner = (
+        f"'{module}' object" if module in ("Tensor", "Module") else f"module '{module}'"
+    )
+    message = f"{owner} has no attribute '{name}'"
+    if name.startswith("__"):
+        raise AttributeError(message)
+    reason = NOT_OFFERED.get(f"{mirror}.{name}")
+    if reason is not None or name in pytorch_names().get(mirror, ()):
+        message += (
+            f": {mirror}.{name} is part of PyTorch but not of tinytorch"
+            f"{'; ' + reason if reason else ''} (the book's compatibility page "
+            f"lists what tinytorch offers)"
+        )
+    raise AttributeError(message)
