@@ -11,7 +11,9 @@ Book: book/compatibility.md
 
 from __future__ import annotations
 
+import importlib
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import NoReturn
@@ -80,11 +82,54 @@ EXTRAS = {
 
 
 @cache
+def _snapshot() -> dict:
+    text = resources.files("tinytorch").joinpath("pytorch_names.json").read_text()
+    return json.loads(text)
+
+
 def pytorch_names() -> dict[str, frozenset[str]]:
     """The public names of each mirrored PyTorch module (scripts/pytorch_names.py
     wrote them from PyTorch itself)."""
-    text = resources.files("tinytorch").joinpath("pytorch_names.json").read_text()
-    return {k: frozenset(v) for k, v in json.loads(text)["names"].items()}
+    return {k: frozenset(v) for k, v in _snapshot()["names"].items()}
+
+
+def pytorch_version() -> str:
+    """The PyTorch release the names were read from (the one the tests compare with)."""
+    return _snapshot()["pytorch"]
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """One tinytorch module (or class) beside the PyTorch one it mirrors."""
+
+    module: str
+    mirror: str
+    offered: tuple[str, ...]  # PyTorch's public names that tinytorch has too
+    not_offered: tuple[str, ...]
+
+
+def report() -> list[Mirror]:
+    """For each mirrored module, which of PyTorch's public names tinytorch offers."""
+    import tinytorch  # here: this module is imported while tinytorch is
+
+    rows = []
+    for module, mirror in MIRRORS.items():
+        if module in ("Tensor", "Module"):
+            owner = tinytorch.Tensor if module == "Tensor" else tinytorch.nn.Module
+            have = set(dir(owner))
+        else:
+            found = importlib.import_module(module)
+            have = set(getattr(found, "__all__", None) or _defined_in(found))
+        names = sorted(pytorch_names()[mirror])
+        rows.append(Mirror(module, mirror, tuple(n for n in names if n in have),
+                           tuple(n for n in names if n not in have)))  # fmt: skip
+    return rows
+
+
+def _defined_in(module: object) -> list[str]:
+    """The public functions and classes a module without __all__ defines."""
+    return [name for name, value in vars(module).items() if not name.startswith("_")
+            and getattr(value, "__module__", None) == module.__name__]  # fmt: skip
 
 
 def missing(module: str, name: str) -> NoReturn:
