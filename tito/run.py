@@ -17,7 +17,8 @@ from .journey import milestone_number
 from .output import TitoError, console
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
-GRACE = 1.0  # seconds a script has to stop on a terminal's Ctrl-C before tito's
+GRACE = 1.0  # seconds a script has to stop on a terminal's Ctrl-C before tito passes
+# on its own (the terminal sends both; the script would see two)
 EPILOG = """\
 Every option after N (and the script) goes to the script, as if you ran it with
 python: --quick (a short smoke run), --epochs N, --seed N, --lr X, --batch-size N,
@@ -115,8 +116,8 @@ def _run(script: Path, options: list[str]) -> tuple[int, int | None]:
     it, as a shell says) and the signal that asked tito to stop, if one did.
 
     Ctrl-C and SIGTERM sent to tito are passed on to the script, and tito waits for
-    it to stop: it never leaves a script running, nor lets it record a run it was
-    asked to stop. A Ctrl-C at a terminal reaches the script by itself, so the
+    it to stop: it never leaves behind a script that would record, later, a run it
+    was asked to stop. A Ctrl-C at a terminal reaches the script by itself, so the
     first is passed on only if the script still runs `GRACE` seconds later.
     """
     due: list[tuple[float, int]] = []  # (when, signal): what to pass on, and when
