@@ -207,11 +207,13 @@ def nan_weights() -> bytes:
         (lambda data: b"", "its header does not fit in its 0 bytes (cut short, or another kind of file)"),
         (lambda data: b"\x89PNG\r\n\x1a\n" + bytes(200), "its header does not fit in its 208 bytes (cut short, or another kind of file)"),
         (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "its bytes are not the ones its checksum was computed from"),
+        (lambda data: data[:8] + b"#" + data[9:], "its header is damaged (not JSON)"),
         (lambda data: tiny_file(layers='[{"type": "linear", "weight": "0.weight", "bias": "9.bias"}]'),
          "its layers name the tensor '9.bias', which it does not hold"),
         (lambda data: nan_weights(), "the tensor '0.weight' holds NaN or infinite values"),
     ],
-    ids=["truncated", "cut in its header", "empty", "another kind of file", "a flipped byte", "a listed tensor missing", "NaN weights"],
+    ids=["truncated", "cut in its header", "empty", "another kind of file", "a flipped byte", "a damaged header", "a listed tensor missing",
+         "NaN weights"],
 )
 def test_a_damaged_classifier_file_is_named_and_called_damaged(tmp_path: Path, damage, problem: str) -> None:
     path = written(tmp_path, damage(tiny_file()))

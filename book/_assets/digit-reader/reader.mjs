@@ -43,7 +43,7 @@ function usable(bytes, name, manifest) {
   }
   if (network.meta.fingerprint !== manifest.fingerprint) {
     throw new PublishedFileError("not-this-build", `${name} is not this build's: it ` +
-      `was trained from sources ${network.meta.fingerprint.slice(0, 12)}, the site ` +
+      `was trained from sources ${String(network.meta.fingerprint).slice(0, 12)}, the site ` +
       `was built from ${manifest.fingerprint.slice(0, 12)}. Rebuild the site (make site).`);
   }
   return network;

@@ -217,8 +217,8 @@ def _metadata(data: bytes) -> dict[str, Any]:
                          f"(cut short, or another kind of file)")
     try:
         header = json.loads(data[8 : 8 + length])
-    except UnicodeDecodeError as err:
-        raise ValueError(f"its header is not text ({err.reason})") from None
+    except ValueError:
+        raise ValueError("its header is damaged (not JSON)") from None
     if not isinstance(header, dict) or not isinstance(header.get("__metadata__"),
                                                       dict):
         raise ValueError("its header holds no metadata")
