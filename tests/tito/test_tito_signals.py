@@ -3,6 +3,7 @@ to stop is never recorded, and the exit code says how it ended."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -14,15 +15,20 @@ from titocli import TITO
 
 from tito.run import _run
 
+
+def twice(tito: int) -> None:
+    """Two Ctrl-Cs at a terminal, the second while the script stops (or once all have stopped)."""
+    os.killpg(tito, signal.SIGINT)
+    time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(tito, signal.SIGINT)
+
+
 STOPS = {
     "SIGINT to tito alone": (lambda tito: os.kill(tito, signal.SIGINT), 130, "tito: interrupted; "),
     "SIGTERM to tito alone": (lambda tito: os.kill(tito, signal.SIGTERM), 143, "tito: terminated; "),
     "Ctrl-C at a terminal": (lambda tito: os.killpg(tito, signal.SIGINT), 130, "tito: interrupted; "),
-    "Ctrl-C twice": (
-        lambda tito: (os.killpg(tito, signal.SIGINT), time.sleep(0.2), os.killpg(tito, signal.SIGINT)),
-        130,
-        "tito: interrupted; ",
-    ),
+    "Ctrl-C twice": (twice, 130, "tito: interrupted; "),
 }
 
 
