@@ -137,7 +137,7 @@ def _run(script: Path, options: list[str]) -> tuple[int, int | None]:
                     due.remove(item)
                     process.send_signal(item[1])
                 time.sleep(0.02)
-    finally:
+    finally:  # once asked to stop, tito ends: a second Ctrl-C must not cut that short
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, signal.SIG_IGN if asked else handler)
     return (code if code >= 0 else 128 - code), (asked[0] if asked else None)
