@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -35,6 +36,44 @@ def _positive(kind: type) -> Callable[[str], Any]:
 
     parse.__name__ = kind.__name__  # argparse names the type in its messages
     return parse
+
+
+def _negative_values_joined(argv: list[str]) -> list[str]:
+    """``--lr -inf`` as ``--lr=-inf``: argparse reads a value that starts with '-'
+    and is not a plain negative number (-inf, -1e-3) as an option, and says only
+    "expected one argument"; joined, the option's own check explains."""
+    joined: list[str] = []
+    for arg in argv:
+        previous = joined[-1] if joined else ""
+        if previous.startswith("--") and "=" not in previous and _number(arg):
+            joined[-1] = f"{previous}={arg}"
+        else:
+            joined.append(arg)
+    return joined
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.startswith("-")
+
+
+def _check_writable(parser: argparse.ArgumentParser, path: Path | None) -> None:
+    """A file the run will write must be writable before the run, not after it."""
+    if path is None:
+        return
+    folder = path.parent
+    if path.is_dir():
+        parser.error(f"--save-weights {path}: that is a folder; give a file name, "
+                     f"such as {path / 'weights.png'}")
+    if not folder.is_dir():
+        parser.error(f"--save-weights {path}: the folder {folder} does not exist; "
+                     f"create it first or choose another")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        parser.error(f"--save-weights {path}: the folder {folder} cannot be written "
+                     f"to; choose another")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -114,12 +153,16 @@ def main(
     the weights).
 
     A diverging run or missing data ends with a one-paragraph message and exit code
-    1, without the numpy overflow warnings that led there; output piped into a
-    program that stops reading (`| head`) ends quietly.
+    1, without the numpy overflow warnings that led there; Ctrl-C, at any moment,
+    with "interrupted." and exit code 130; output piped into a program that stops
+    reading (`| head`) ends quietly. A --save-weights file that could not be written
+    is refused before the run.
     """
     doc = sys.modules[run.__module__].__doc__ or ""
     parser = _parser(doc, settings, weight_image is not None, download, models)
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(_negative_values_joined(given))
+    _check_writable(parser, getattr(args, "save_weights", None))
     chosen = {k: v for k, v in vars(args).items() if v is not None}
     chosen.pop("save_weights", None)
     if settings is None:
@@ -134,8 +177,6 @@ def main(
                 _fail(f"the data could not be loaded. {err}")
             except NoValidationSplit as err:
                 _fail(f"{err}.")
-            except KeyboardInterrupt:
-                _fail("interrupted.", code=130)
         for warning in caught:  # a run that finished shows every warning it raised
             warnings.showwarning(
                 warning.message, warning.category, warning.filename, warning.lineno
@@ -153,3 +194,6 @@ def main(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush cannot fail again
         raise SystemExit(0) from None
+    except KeyboardInterrupt:  # a run interrupted before its record is not recorded
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving
+        _fail("interrupted.", code=130)

@@ -95,16 +95,19 @@ def record_run(
 
 def read_records() -> tuple[list[RunRecord], list[str]]:
     """Every readable record, by script, and a one-line problem for each file that
-    is not one (damaged, or unreadable)."""
+    is not one record_run could have written (damaged, or unreadable)."""
     records, problems = [], []
     for path in sorted(records_dir().glob("*.json")):
         try:
-            records.append(_parse(json.loads(path.read_text(encoding="utf-8"))))
+            record = _parse(json.loads(path.read_text(encoding="utf-8")))
+            if path.name != f"{record.script.replace('/', '.')}.json":
+                raise ValueError(f"it records {record.script}, not its file's script")
+            records.append(record)
         except (OSError, UnicodeDecodeError, ValueError, TypeError) as err:
             reason = getattr(err, "strerror", None) or err
             problems.append(
-                f"{path} is not a run record ({reason}): ignored; the script's next "
-                f"run replaces it, or delete it."
+                f"{path} is damaged ({reason}): ignored; the script's next run "
+                f"replaces it, or delete it."
             )
     return records, problems
 
@@ -127,9 +130,10 @@ def _parse(data: object) -> RunRecord:
     for name, kind in fields.items():
         if not isinstance(data.get(name), kind):
             raise ValueError(f"no {kind.__name__} {name!r}")
-    datetime.fromisoformat(data["finished"])  # ValueError if it is not a date
-    if not all(_number(v) for v in data["metrics"].values()):
-        raise ValueError("a metric is not a number")
+    if datetime.fromisoformat(data["finished"]).utcoffset() is None:
+        raise ValueError("'finished' has no UTC offset")  # as record_run writes it
+    if not all(_number(v) and math.isfinite(v) for v in data["metrics"].values()):
+        raise ValueError("a metric is not a finite number")
     if not all(isinstance(v, bool) for v in data["goals"].values()):
         raise ValueError("a goal is neither met nor unmet")
     if not all(isinstance(v, Scalar) for v in data["settings"].values()):

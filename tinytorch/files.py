@@ -3,7 +3,8 @@
 A reader never sees half a file: the data goes to a temp file beside the target,
 named after the writer's process, and is renamed over the target when complete. A
 writer killed halfway leaves only its temp file, which `remove_stale_temp_files`
-removes once that process is gone.
+removes once that process is gone. An error names the target, never the temp file;
+a file read back and found not whole is a `DamagedFile`.
 
 Book: book/modules/08_data_loading.md
 """
@@ -21,6 +22,15 @@ from typing import BinaryIO
 TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
 
+class DamagedFile(ValueError):
+    """A file that is not whole (truncated, empty, altered, or another kind of file
+    under its name): the message names it, says it is damaged, and what to do."""
+
+    def __init__(self, path: str | Path, problem: str, remedy: str) -> None:
+        super().__init__(f"{path} is damaged: {problem}. {remedy}")
+        self.path = Path(path)
+
+
 @contextlib.contextmanager
 def open_atomically(path: str | Path) -> Iterator[BinaryIO]:
     """A binary file to write `path` through: it becomes `path` only if the block
@@ -28,9 +38,16 @@ def open_atomically(path: str | Path) -> Iterator[BinaryIO]:
     path = Path(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(temp, "xb") as file:
+        try:
+            file = open(temp, "xb")
+        except OSError as err:  # no such folder, not allowed: as if opening `path`
+            raise _naming(err, path) from None
+        with file:
             yield file
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError as err:  # `path` is a folder
+            raise _naming(err, path) from None
     finally:
         temp.unlink(missing_ok=True)
 
@@ -50,6 +67,10 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
             temp.unlink(missing_ok=True)
             removed.append(temp)
     return removed
+
+
+def _naming(err: OSError, path: Path) -> OSError:
+    return type(err)(err.errno, err.strerror, str(path))
 
 
 def _running(pid: int) -> bool:

@@ -5,8 +5,10 @@ included, and pass on the exit code of a run that fails."""
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from milestones.catalog import Milestone
@@ -14,6 +16,9 @@ from milestones.catalog import Milestone
 from .journey import milestone_number
 from .output import TitoError, console
 
+STOPS = (signal.SIGINT, signal.SIGTERM)
+GRACE = 1.0  # seconds a script has to stop on a terminal's Ctrl-C before tito passes
+# on its own (the terminal sends both; the script would see two)
 EPILOG = """\
 Every option after N (and the script) goes to the script, as if you ran it with
 python: --quick (a short smoke run), --epochs N, --seed N, --lr X, --batch-size N,
@@ -56,7 +61,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_milestone(args: argparse.Namespace) -> int:
     """Run the chosen scripts in order and pass on the exit code of the first that
     fails. A script that fails (missing data, say) does not stop the others; an
-    interrupted run (Ctrl-C) or options the scripts refuse (exit code 2) do."""
+    interrupted run (Ctrl-C: exit code 130) or options the scripts refuse (exit
+    code 2) do."""
     stone: Milestone = args.milestone
     scripts = stone.scripts()
     if not scripts:
@@ -81,7 +87,11 @@ def run_milestone(args: argparse.Namespace) -> int:
         out.rule(f"Milestone {stone.label} · {stone.title}{counted}: {script.name}")
         out.print(f"$ {shown}", style="dim")
         sys.stdout.flush()  # before the script writes to the same output
-        code = _run(script, options)
+        code, stopped_by = _run(script, options)
+        if stopped_by is not None:
+            name = "interrupted" if stopped_by == signal.SIGINT else "terminated"
+            print(f"tito: {name}; {script.name} was stopped.", file=sys.stderr)
+            return 128 + stopped_by  # 130 after Ctrl-C, 143 after SIGTERM
         if code != 0:
             failed.append((script, code))
             if code in (2, 130):
@@ -101,11 +111,33 @@ def _relative(script: Path) -> Path:
         return script
 
 
-def _run(script: Path, options: list[str]) -> int:
-    """The script's exit code; on Ctrl-C the script stops itself (it gets the
-    signal too) and its code is the answer."""
-    with subprocess.Popen([sys.executable, str(script), *options]) as process:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            return process.wait()
+def _run(script: Path, options: list[str]) -> tuple[int, int | None]:
+    """Run the script to its end. Returns its exit code (128 + N if signal N ended
+    it, as a shell says) and the signal that asked tito to stop, if one did.
+
+    Ctrl-C and SIGTERM sent to tito are passed on to the script, and tito waits for
+    it to stop: it never leaves behind a script that would record, later, a run it
+    was asked to stop. A Ctrl-C at a terminal reaches the script by itself, so the
+    first is passed on only if the script still runs `GRACE` seconds later.
+    """
+    due: list[tuple[float, int]] = []  # (when, signal): what to pass on, and when
+    asked: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        first_ctrl_c = signum == signal.SIGINT and signal.SIGINT not in asked
+        due.append((time.monotonic() + (GRACE if first_ctrl_c else 0), signum))
+        asked.append(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOPS}
+    try:
+        with subprocess.Popen([sys.executable, str(script), *options]) as process:
+            while (code := process.poll()) is None:
+                now = time.monotonic()
+                for item in [item for item in due if item[0] <= now]:
+                    due.remove(item)
+                    process.send_signal(item[1])
+                time.sleep(0.02)
+    finally:  # once asked to stop, tito ends: a second Ctrl-C must not cut that short
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_IGN if asked else handler)
+    return (code if code >= 0 else 128 - code), (asked[0] if asked else None)

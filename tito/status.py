@@ -48,7 +48,7 @@ def show_status(args: argparse.Namespace) -> int:
     out.print(f"the last run of each script, kept in {records_dir()}\n")
     for record in sorted(records, key=lambda r: r.script):
         out.print(_block(record))
-    out.print(_not_run(records))
+    out.print(Text(_not_run(records)))
     return 0
 
 
@@ -61,19 +61,19 @@ def _block(record: RunRecord) -> Group:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="italic", no_wrap=True)
     grid.add_column()
-    grid.add_row(
-        "settings",
-        ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in settings.items())
+    rows = {
+        "settings": ", ".join(
+            f"{key.replace('_', ' ')} {value}" for key, value in settings.items()
+        )
         + (" (a quick run)" if quick else ""),
-    )
-    grid.add_row(
-        "results",
-        ", ".join(
+        "results": ", ".join(
             f"{NAMES.get(key, key.replace('_', ' '))} {shown(key, value)}"
             for key, value in record.metrics.items()
         ),
-    )
-    grid.add_row("goals", _goals(record.goals, quick))
+        "goals": _goals(record.goals, quick),
+    }
+    for name, text in rows.items():
+        grid.add_row(name, Text(text))  # never markup: "[/bold]" is shown as written
     finished = datetime.fromisoformat(record.finished).strftime("%Y-%m-%d %H:%M")
     return Group(
         Text(f"{record.script} · finished {finished}", style="bold"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import milestones.cli
 from milestones import load
+from milestones.cli import main
 from milestones.images import image_grid
 
 MILESTONES = Path(__file__).resolve().parents[2] / "milestones"
@@ -147,3 +150,54 @@ def test_any_integer_seed_is_a_seed():
     done = cli("02_1969_xor/02_xor_solved", "--seed", "-1", "--quick", "--quiet")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def main_of(name: str, *argv: str) -> None:
+    """The script's command line, run in this process with ``argv``."""
+    script = load(name)
+    main(script.run, script.EXPECTED, script.GOALS, script.SETTINGS, getattr(script, "first_layer_image", None), list(argv))
+
+
+@pytest.mark.parametrize("value", ["-inf", "-1e-3", "-nan"])
+def test_a_negative_value_argparse_reads_as_an_option_gets_the_options_own_message(value, capsys):
+    with pytest.raises(SystemExit) as end:
+        main_of("02_1969_xor/02_xor_solved", "--lr", value)
+    assert end.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: argument --lr: must be positive, got {value}\n")
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ("missing/weights.png", "the folder {tmp}/missing does not exist; create it first or choose another"),
+        ("", "that is a folder; give a file name, such as {tmp}/weights.png"),
+    ],
+)
+def test_a_weights_file_that_cannot_be_written_is_refused_before_training(tmp_path, monkeypatch, capsys, target, problem):
+    script = load(MNIST)
+    monkeypatch.setattr(script, "run", lambda **options: pytest.fail("trained before checking --save-weights"))
+    path = tmp_path / target
+    with pytest.raises(SystemExit) as end:
+        main(script.run, script.EXPECTED, script.GOALS, script.SETTINGS, script.first_layer_image, ["--save-weights", str(path)])
+    assert end.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: --save-weights {path}: {problem.format(tmp=tmp_path)}\n")
+
+
+def test_ctrl_c_while_the_results_table_prints_ends_with_a_message_and_130(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TINYTORCH_CACHE", str(tmp_path))
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(milestones.cli, "results_table", interrupted)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as end:
+            main_of("02_1969_xor/02_xor_solved", "--quick")
+    except KeyboardInterrupt:
+        pytest.fail("the Ctrl-C escaped the script as a traceback")
+    finally:
+        signal.signal(signal.SIGINT, handler)  # main ignores a second Ctrl-C while it ends
+    assert end.value.code == 130
+    assert capsys.readouterr().err.endswith(": interrupted.\n")
+    assert list(tmp_path.iterdir()) == []  # the run was not recorded

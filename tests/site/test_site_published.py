@@ -17,6 +17,7 @@ from sphinx.errors import ExtensionError
 
 import tinytorch as tt
 from tinytorch import nn
+from tinytorch.files import DamagedFile
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import tinytorch_book.files  # noqa: E402
@@ -25,6 +26,7 @@ from tinytorch_book.classifier import (  # noqa: E402
     layers_of,
     publish_classifier,
     read_classifier,
+    seal,
 )
 from tinytorch_site.published import install, published_files  # noqa: E402
 
@@ -60,6 +62,8 @@ def test_a_classifier_file_round_trips_the_network_and_its_samples(tmp_path: Pat
     model, x = mlp(), images(5)
     data = classifier_bytes(model, "784-16-10 MLP", x[:3], [4, 0, 9], FINGERPRINT, about={"test_accuracy": 0.5})
     read = read_classifier(written(tmp_path, data))
+    checksum = read.metadata.pop("sha256")
+    assert checksum == hashlib.sha256(data.replace(checksum.encode(), b"-" * 64)).hexdigest()
     assert read.metadata == {
         "format": "tinytorch-classifier",
         "format_version": "2",
@@ -172,6 +176,68 @@ def test_a_safetensors_file_of_another_kind_is_not_read_as_a_classifier(tmp_path
     data = safetensors.numpy.save({"w": np.zeros(2, np.float32)}, metadata={"format": "pt"})
     with pytest.raises(ValueError, match="is not a tinytorch-classifier file of version 2"):
         read_classifier(written(tmp_path, data))
+
+
+def tiny_file(**metadata: str) -> bytes:
+    """A whole classifier file of a network on 2x2 images, its metadata changed by ``metadata``."""
+    tt.manual_seed(0)
+    data = classifier_bytes(nn.Sequential(nn.Linear(4, 2)), "tiny", images(2, (4,)), [0, 1], FINGERPRINT, (2, 2))
+    if not metadata:
+        return data
+    length = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8 : 8 + length])
+    tensors = {name: safetensors.numpy.load(data)[name] for name in header if name != "__metadata__"}
+    return seal(safetensors.numpy.save(tensors, metadata=header["__metadata__"] | {"sha256": "-" * 64} | metadata))
+
+
+def nan_weights() -> bytes:
+    data = tiny_file()
+    tensors = safetensors.numpy.load(data)
+    tensors["0.weight"][0, 0] = np.nan
+    length = int.from_bytes(data[:8], "little")
+    metadata = json.loads(data[8 : 8 + length])["__metadata__"] | {"sha256": "-" * 64}
+    return seal(safetensors.numpy.save(tensors, metadata=metadata))
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda data: data[:-10], "it is cut short: its header describes 736 bytes, it holds 726"),
+        (lambda data: data[:100], "its header does not fit in its 100 bytes (cut short, or another kind of file)"),
+        (lambda data: b"", "its header does not fit in its 0 bytes (cut short, or another kind of file)"),
+        (lambda data: b"\x89PNG\r\n\x1a\n" + bytes(200), "its header does not fit in its 208 bytes (cut short, or another kind of file)"),
+        (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "its bytes are not the ones its checksum was computed from"),
+        (lambda data: data[:8] + b"#" + data[9:], "its header is damaged (not JSON)"),
+        (lambda data: tiny_file(layers='[{"type": "linear", "weight": "0.weight", "bias": "9.bias"}]'),
+         "its layers name the tensor '9.bias', which it does not hold"),
+        (lambda data: nan_weights(), "the tensor '0.weight' holds NaN or infinite values"),
+    ],
+    ids=["truncated", "cut in its header", "empty", "another kind of file", "a flipped byte", "a damaged header", "a listed tensor missing",
+         "NaN weights"],
+)
+def test_a_damaged_classifier_file_is_named_and_called_damaged(tmp_path: Path, damage, problem: str) -> None:
+    path = written(tmp_path, damage(tiny_file()))
+    with pytest.raises(DamagedFile) as err:
+        read_classifier(path)
+    assert str(err.value) == f"{path} is damaged: {problem}. Publish it again: build the site (`make site`)."
+
+
+def test_every_flipped_byte_of_a_classifier_file_is_caught(tmp_path: Path) -> None:
+    good = tiny_file()
+    path = written(tmp_path, good)
+    for i in range(len(good)):
+        bad = bytearray(good)
+        bad[i] ^= 0x10
+        path.write_bytes(bad)
+        with pytest.raises(DamagedFile, match="is damaged: "):
+            read_classifier(path)
+
+
+def test_a_network_that_diverged_is_not_published() -> None:
+    model = mlp()
+    model[0].weight._data[0, 0] = np.inf
+    with pytest.raises(ValueError, match="0.weight holds NaN or infinite values; a network that diverged"):
+        classifier_bytes(model, "MLP", images(1), [0], FINGERPRINT)
 
 
 def test_layers_of_names_each_parameter_as_the_state_dict_does() -> None:

@@ -172,7 +172,32 @@ def test_status_survives_damaged_records(tmp_path):
     problems = done.stderr.splitlines()
     assert len(problems) == len(damaged)
     for name in damaged:
-        assert any(p.startswith(f"tito: {folder / name} is not a run record (") for p in problems)
+        assert any(p.startswith(f"tito: {folder / name} is damaged (") for p in problems)
+
+
+def test_status_shows_a_records_words_as_written_and_calls_a_doubtful_record_damaged(tmp_path):
+    folder = tmp_path / "milestone-runs"
+    folder.mkdir()
+    marked = json.loads(a_record("02_1969_xor/02_xor_solved", 1.0))
+    marked["settings"]["note"] = "[/bold] and [red]"
+    marked["goals"] = {"[bold]all[/bold] ≥ 100%": False}
+    (folder / "02_1969_xor.02_xor_solved.json").write_text(json.dumps(marked))
+    damaged = {
+        "02_1969_xor.01_xor_crisis.json": (a_record("02_1969_xor/01_xor_crisis", 0.5).replace("0.5", "Infinity"), "a metric is not a finite number"),
+        "03_1986_mlp.02_rumelhart_mnist.json": (a_record("03_1986_mlp/02_rumelhart_mnist", 0.9).replace("+02:00", ""), "'finished' has no UTC offset"),
+        "04_1998_cnn.03_lecun_mnist.json": (a_record("03_1986_mlp/01_rumelhart_tinydigits", 0.9), "it records 03_1986_mlp/01_rumelhart_tinydigits, not its file's script"),
+    }
+    for name, (text, _) in damaged.items():
+        (folder / name).write_text(text)
+    done = tito("milestones", "status", cache=tmp_path)
+    assert done.returncode == 0
+    assert_clean(done)
+    assert "note [/bold] and [red]" in done.stdout
+    assert "NOT MET: [bold]all[/bold] ≥ 100%" in done.stdout
+    assert sorted(done.stderr.splitlines()) == sorted(
+        f"tito: {folder / name} is damaged ({reason}): ignored; the script's next run replaces it, or delete it."
+        for name, (_, reason) in damaged.items()
+    )
 
 
 def test_records_written_at_once_are_never_seen_half_written(tmp_path, monkeypatch):

@@ -1,11 +1,12 @@
 """Models saved to real files: a model's size is the bytes of its file, not a formula.
 
-A model's state is every array it holds: each Parameter, and each numpy array a
-module keeps as an attribute (a quantized layer's int8 weight and scales). `save`
-writes them into one `.npz`, deflated like every model's file so that sizes compare
-like with like, through `files.write_atomically`, and returns the file's size; with
-`sparse=True` each array of two or more axes is stored as a `Bitmap`. `load` reads a
-file back into a model of the same structure, exactly.
+A model's state is every array it holds: each Parameter and Buffer (BatchNorm's
+running statistics, which evaluation uses), and each numpy array a module keeps as
+an attribute (a quantized layer's int8 weight and scales). `save` writes them into
+one `.npz`, deflated like every model's file so that sizes compare like with like,
+through `files.write_atomically`, and returns the file's size; with `sparse=True`
+each array of two or more axes is stored as a `Bitmap`. `load` reads a file back
+into a model of the same structure, exactly, or raises a `DamagedFile` naming it.
 
 Book: book/modules/15_quantization.md
 """
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import write_atomically
-from ..nn import Module, Parameter
+from ..files import DamagedFile, write_atomically
+from ..nn import Buffer, Module, Parameter
+from .archive import REMEDY, read_npz
 from .layers import named_modules
 from .sparse import Bitmap
 
@@ -31,7 +33,7 @@ def state(model: Module) -> dict[str, np.ndarray]:
     for prefix, module in named_modules(model):
         for attr, value in vars(module).items():
             key = f"{prefix}.{attr}" if prefix else attr
-            if isinstance(value, Parameter):
+            if isinstance(value, Parameter | Buffer):
                 arrays[key] = value._data
             elif isinstance(value, np.ndarray):
                 arrays[key] = value
@@ -58,7 +60,7 @@ def load_state(model: Module, arrays: dict[str, np.ndarray]) -> None:
             )
         prefix, _, attr = key.rpartition(".")
         target = getattr(modules[prefix], attr)
-        if isinstance(target, Parameter):
+        if isinstance(target, Parameter | Buffer):
             np.copyto(target._data, value)  # keeps the weight's memory layout
             target._version[0] += 1
         else:
@@ -92,11 +94,16 @@ def save(
 def load(model: Module, path: str | Path) -> None:
     """Read a file written by `save` into `model`, built the same way as the saved
     one (quantized too, if it was)."""
-    with np.load(path, allow_pickle=False) as npz:
-        stored = {key: npz[key] for key in npz.files}
+    stored = read_npz(path)
     arrays = {}
     for key in [k for k in stored if k.endswith(BITMAP[0])]:
         name = key.removesuffix(BITMAP[0])
+        if any(name + k not in stored for k in BITMAP):
+            raise DamagedFile(path, f"part of the array {name} is missing", REMEDY)
         shape, bits, values = (stored.pop(name + k) for k in BITMAP)
-        arrays[name] = Bitmap(tuple(int(n) for n in shape), bits, values).to_dense()
+        try:
+            dense = Bitmap(tuple(int(n) for n in shape), bits, values).to_dense()
+        except (ValueError, TypeError) as err:
+            raise DamagedFile(path, f"{name}: {err}", REMEDY) from None
+        arrays[name] = dense
     load_state(model, arrays | stored)

@@ -35,8 +35,9 @@ class Bitmap:
     def to_dense(self) -> np.ndarray:
         """The array, with zeros where no bit is set."""
         size = math.prod(self.shape)
-        kept = np.unpackbits(self.bits, count=size).view(bool)
-        if self.bits.size != (size + 7) // 8 or kept.sum() != self.values.size:
+        fits = self.bits.size == (size + 7) // 8  # checked before allocating `size`
+        kept = np.unpackbits(self.bits, count=size).view(bool) if fits else None
+        if kept is None or kept.sum() != self.values.size:
             raise ValueError(
                 f"Bitmap: {self.bits.size} bytes of bits and {self.values.size} values "
                 f"do not describe an array of shape {self.shape}; the data is damaged"

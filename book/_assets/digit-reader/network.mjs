@@ -107,49 +107,90 @@ const LAYERS = {
 };
 
 // The network stored in `buffer` (an ArrayBuffer); throws an Error saying what is
-// wrong with a file that is not one this reader runs.
+// wrong with a file that is not one this reader runs, before any of it is used.
 export function readNetwork(buffer) {
   const view = new DataView(buffer);
   const headerLength = buffer.byteLength >= 8 ? Number(view.getBigUint64(0, true)) : -1;
   if (headerLength < 2 || 8 + headerLength > buffer.byteLength) {
-    throw new Error(`not a safetensors file (${buffer.byteLength} bytes)`);
+    throw new Error(`not a safetensors file (${buffer.byteLength} bytes): cut short, ` +
+                    `or another kind of file`);
   }
-  const bytes = new Uint8Array(buffer, 8, headerLength);
-  const header = JSON.parse(new TextDecoder().decode(bytes));
-  const meta = { ...(header.__metadata__ ?? {}) };
+  const header = parsed(new Uint8Array(buffer, 8, headerLength), "its header");
+  const meta = { ...(header?.__metadata__ ?? {}) };
   if (meta.format !== FORMAT || meta.format_version !== VERSION) {
     throw new Error(`not a ${FORMAT} file of version ${VERSION} ` +
                     `(format ${meta.format}, version ${meta.format_version})`);
   }
-  for (const field of JSON_FIELDS) meta[field] = JSON.parse(meta[field]);
+  for (const field of JSON_FIELDS) meta[field] = parsed(meta[field], `its ${field}`);
+  const start = 8 + headerLength;
   const tensors = {};
   for (const [name, spec] of Object.entries(header)) {
     if (name === "__metadata__") continue;
-    const [begin, end] = spec.data_offsets;
-    const count = size(spec.shape);
+    const [begin, end] = spec?.data_offsets ?? [];
+    const shape = spec?.shape;
+    if (!Array.isArray(shape) || !shape.every((n) => Number.isInteger(n) && n >= 0) ||
+        !Number.isInteger(begin) || !(begin >= 0 && end >= begin)) {
+      throw new Error(`tensor ${name}: its shape or place in the file is damaged`);
+    }
+    if (start + end > buffer.byteLength) {
+      throw new Error(`tensor ${name} ends beyond the file's ${buffer.byteLength} ` +
+                      `bytes: the file is cut short`);
+    }
+    const count = size(shape);
     if (spec.dtype !== "F32" || end - begin !== 4 * count) {
-      throw new Error(`tensor ${name}: ${spec.dtype} [${spec.shape}] in ` +
+      throw new Error(`tensor ${name}: ${spec.dtype} [${shape}] in ` +
                       `${end - begin} bytes; this reader takes float32 only`);
     }
     const values = new Float32Array(count);
-    const start = 8 + headerLength + begin;
-    for (let i = 0; i < count; i++) values[i] = view.getFloat32(start + 4 * i, true);
-    tensors[name] = { shape: spec.shape, values };
+    for (let i = 0; i < count; i++) values[i] = view.getFloat32(start + begin + 4 * i, true);
+    if (!values.every(Number.isFinite)) {
+      throw new Error(`tensor ${name} holds NaN or infinite values`);
+    }
+    tensors[name] = { shape, values };
   }
   return new Network(meta, tensors);
 }
 
+// JSON `text` (a string or UTF-8 bytes), or an Error naming `what` is damaged.
+function parsed(text, what) {
+  try {
+    const string = typeof text === "string" ? text
+      : new TextDecoder("utf-8", { fatal: true }).decode(text);
+    return JSON.parse(string);
+  } catch {
+    throw new Error(`${what} is damaged (not JSON)`);
+  }
+}
+
 export class Network {
+  // Every layer must be one this reader runs, every tensor it names must be in the
+  // file, and one blank image must pass through them all: a file that is not
+  // whole fails here, not when the reader draws.
   constructor(meta, tensors) {
     meta.layers.forEach((layer, index) => {
       if (!(layer.type in LAYERS)) {
         throw new Error(`layer ${index} is a ${layer.type}, which this reader does ` +
                         `not run (it runs ${Object.keys(LAYERS).join(", ")})`);
       }
+      for (const name of [layer.weight, layer.bias]) {
+        if (name !== undefined && name !== null && !(name in tensors)) {
+          throw new Error(`layer ${index} names the tensor ${name}, which the file ` +
+                          `does not hold`);
+        }
+      }
     });
     this.meta = meta;
     this.tensors = tensors;
     this.imageSize = size(meta.input.image);
+    if (!tensors.samples ||
+        tensors.samples.values.length < meta.sample_labels.length * this.imageSize) {
+      throw new Error("the file does not hold its test digits (tensor samples)");
+    }
+    const scores = this.forward(new Float32Array(this.imageSize));
+    if (scores.length !== meta.classes.length) {
+      throw new Error(`the network gives ${scores.length} scores for ` +
+                      `${meta.classes.length} classes`);
+    }
   }
 
   // How many weights the layers use (the samples aside).

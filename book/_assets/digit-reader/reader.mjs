@@ -3,6 +3,7 @@
 // digit-reader directive, book/_ext/tinytorch_site/digit_reader.py) names the file
 // of its network and the site's manifest.json in data attributes.
 
+import { fetchPublished, PublishedFileError } from "../common/published-file.mjs";
 import { probabilities, readNetwork } from "./network.mjs";
 import { mnistStyle, SIZE } from "./preprocess.mjs";
 
@@ -28,6 +29,24 @@ function paintImage(canvas, image, [r, g, b]) {
   const pixels = context.createImageData(SIZE, SIZE);
   image.forEach((v, i) => pixels.data.set([r, g, b, Math.round(255 * v)], 4 * i));
   context.putImageData(pixels, 0, 0);
+}
+
+// The network in the checked bytes of the file `name`, if it is whole and this
+// build's; else a PublishedFileError that says what is wrong.
+function usable(bytes, name, manifest) {
+  let network;
+  try {
+    network = readNetwork(bytes);
+  } catch (error) {
+    throw new PublishedFileError("damaged", `${name} cannot be used: ${error.message}. ` +
+                                 "Rebuild the site (make site).");
+  }
+  if (network.meta.fingerprint !== manifest.fingerprint) {
+    throw new PublishedFileError("not-this-build", `${name} is not this build's: it ` +
+      `was trained from sources ${String(network.meta.fingerprint).slice(0, 12)}, the site ` +
+      `was built from ${manifest.fingerprint.slice(0, 12)}. Rebuild the site (make site).`);
+  }
+  return network;
 }
 
 class DigitReader {
@@ -78,13 +97,12 @@ class DigitReader {
   async load() {
     const weights = new URL(this.root.dataset.weights, document.baseURI);
     try {
-      const response = await fetch(weights, { cache: "no-cache" });
-      if (!response.ok) throw new Error(`${weights.pathname}: HTTP ${response.status}`);
-      const buffer = await response.arrayBuffer();
-      this.network = readNetwork(buffer);
-      this.describe(weights, buffer.byteLength);
+      const { bytes, name, manifest } = await fetchPublished(weights,
+                                                             this.root.dataset.manifest);
+      this.network = usable(bytes, name, manifest);
+      this.describe(weights, bytes.byteLength, manifest);
     } catch (error) {
-      this.setState("error", `The network could not be loaded: ${error.message}`);
+      this.setState("error", `The network was not loaded. ${error.message}`);
       this.clear.disabled = true;
       console.error(`digit reader: ${error.message}`);
       return;
@@ -108,32 +126,16 @@ class DigitReader {
     this.setState("ready", "Draw a digit on the pad, or pick a test digit.");
   }
 
-  // The file line: what the network is and that it is this build's.
-  async describe(weights, bytes) {
+  // The file line: what the network is and that it is this build's, as checked.
+  describe(weights, bytes, manifest) {
     const { meta } = this.network;
     const link = element("a", { href: weights.href, download: "" },
                          weights.pathname.split("/").pop());
-    const check = element("span", { class: "tt-dr-check" }, "checking manifest.json…");
+    const check = element("span", { class: "tt-dr-check" },
+      `its SHA-256 matches manifest.json (build ${manifest.fingerprint.slice(0, 12)}).`);
     this.file.append(`${meta.title}: ${this.network.parameterCount.toLocaleString("en-US")}` +
                      ` float32 weights, `, link, ` (${(bytes / 1024).toFixed(0)} KiB), ` +
                      `trained when this site was built; `, check);
-    let manifest = null;
-    try {
-      const response = await fetch(new URL(this.root.dataset.manifest, document.baseURI),
-                                   { cache: "no-cache" });
-      manifest = response.ok ? await response.json() : null;
-    } catch {
-      manifest = null;
-    }
-    const short = meta.fingerprint.slice(0, 12);
-    if (manifest?.fingerprint === meta.fingerprint) {
-      check.textContent = `fingerprint ${short} matches manifest.json.`;
-    } else {
-      check.textContent = manifest
-        ? `fingerprint ${short} differs from manifest.json: not this build's weights!`
-        : "manifest.json could not be read.";
-      check.classList.add("tt-dr-warning");
-    }
   }
 
   listen() {

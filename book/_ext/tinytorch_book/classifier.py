@@ -24,7 +24,10 @@ Every tensor is float32 and named as in the model's ``state_dict()``; the sample
   trained with; 0 and 1 for none), is reshaped to ``shape`` and fed to the first
   layer;
 - ``classes``: the name of each output; ``sample_labels``: each sample's true class;
-- ``about``: what the chapter adds (its test accuracy, settings, ...).
+- ``about``: what the chapter adds (its test accuracy, settings, ...);
+- ``sha256``: the SHA-256 of the whole file as written with 64 dashes in place of
+  this value, so that `read_classifier` tells a damaged file from a whole one (the
+  page checks the SHA-256 that ``manifest.json`` records instead).
 
 book/_assets/digit-reader/network.mjs reads it; a layer type new here must be added
 there too.
@@ -32,8 +35,10 @@ there too.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,9 +46,11 @@ from typing import Any
 import numpy as np
 import safetensors
 import safetensors.numpy
+from safetensors import SafetensorError
 
 import tinytorch as tt
 from tinytorch import nn
+from tinytorch.files import DamagedFile
 
 from .files import build_fingerprint, publish_file
 
@@ -53,6 +60,8 @@ JSON_FIELDS = ("layers", "input", "classes", "sample_labels", "about")
 # the layers without parameters, by their type in the header
 PLAIN_LAYERS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "flatten": nn.Flatten}
 KNOWN = "Linear, ReLU, Flatten, Conv2d and MaxPool2d"
+UNSEALED = "-" * 64  # the checksum's place while the file's SHA-256 is computed
+REMEDY = "Publish it again: build the site (`make site`)."
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,10 @@ def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
                          f"{len(sample_labels)} labels")
     tensors = {name: np.ascontiguousarray(value, dtype=np.float32)
                for name, value in model.state_dict().items()}
+    for name, value in tensors.items():
+        if not np.isfinite(value).all():
+            raise ValueError(f"classifier_bytes: {name} holds NaN or infinite values; "
+                             f"a network that diverged must not be published")
     first = np.divide(samples[:1] - mean, std, dtype=np.float32)
     outputs = tt.predict(model, first).shape[-1]  # the samples fit the model
     tensors[SAMPLES] = np.ascontiguousarray(samples.reshape(-1, *image_shape))
@@ -135,9 +148,19 @@ def classifier_bytes(model: nn.Sequential, title: str, samples: np.ndarray,
         "classes": [str(i) for i in range(outputs)],
         "sample_labels": [int(label) for label in sample_labels],
         "about": about or {},
+        "sha256": UNSEALED,
     }
     text = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in metadata.items()}
-    return safetensors.numpy.save(tensors, metadata=text)
+    return seal(safetensors.numpy.save(tensors, metadata=text))
+
+
+def seal(data: bytes) -> bytes:
+    """The file ``data`` with its checksum (metadata ``sha256``, written as 64
+    dashes) filled in."""
+    if data.count(UNSEALED.encode()) != 1:
+        raise ValueError(f"seal: the file must hold {UNSEALED}, the checksum's "
+                         f"place, exactly once (is it in the title or about?)")
+    return data.replace(UNSEALED.encode(), hashlib.sha256(data).hexdigest().encode())
 
 
 def publish_classifier(name: str, model: nn.Sequential, title: str,
@@ -154,16 +177,77 @@ def publish_classifier(name: str, model: nn.Sequential, title: str,
 
 
 def read_classifier(path: str | Path) -> Classifier:
-    """Read a classifier file, checking its format."""
-    with safetensors.safe_open(str(path), framework="np") as file:
-        metadata = dict(file.metadata() or {})
-        tensors = {name: file.get_tensor(name) for name in file.keys()}
+    """Read a classifier file, checking its format; a `DamagedFile` names a file
+    that is not whole (its checksum, header or tensors do not hold together)."""
+    data = Path(path).read_bytes()
+    with _damage_named(path):
+        metadata = _metadata(data)
+        digest = metadata.get("sha256")
+        if digest is not None:
+            _check_sum(data, digest)
     if (metadata.get("format"), metadata.get("format_version")) != (FORMAT, VERSION):
         raise ValueError(f"read_classifier: {path} is not a {FORMAT} file of version "
                          f"{VERSION} (its metadata: {metadata})")
-    for key in JSON_FIELDS:
-        metadata[key] = json.loads(metadata[key])
+    with _damage_named(path):
+        if digest is None:
+            raise ValueError("it carries no checksum")
+        tensors = safetensors.numpy.load(data)
+        for key in JSON_FIELDS:
+            if key not in metadata:
+                raise ValueError(f"its metadata has no {key!r}")
+            metadata[key] = json.loads(metadata[key])
+        _check_tensors(metadata, tensors)
     return Classifier(metadata, tensors)
+
+
+@contextlib.contextmanager
+def _damage_named(path: str | Path) -> Iterator[None]:
+    """Any error in reading the file becomes one `DamagedFile` naming it."""
+    try:
+        yield
+    except (ValueError, KeyError, TypeError, AttributeError, SafetensorError) as err:
+        raise DamagedFile(path, str(err), REMEDY) from None
+
+
+def _metadata(data: bytes) -> dict[str, Any]:
+    """The header's metadata; ValueError for a header that is not one."""
+    length = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
+    if not 2 <= length <= len(data) - 8:
+        raise ValueError(f"its header does not fit in its {len(data):,} bytes "
+                         f"(cut short, or another kind of file)")
+    try:
+        header = json.loads(data[8 : 8 + length])
+    except ValueError:
+        raise ValueError("its header is damaged (not JSON)") from None
+    if not isinstance(header, dict) or not isinstance(header.get("__metadata__"),
+                                                      dict):
+        raise ValueError("its header holds no metadata")
+    described = 8 + length + max((spec["data_offsets"][1] for name, spec in
+                                  header.items() if name != "__metadata__"),
+                                 default=0)  # fmt: skip
+    if described > len(data):
+        raise ValueError(f"it is cut short: its header describes {described:,} "
+                         f"bytes, it holds {len(data):,}")
+    return dict(header["__metadata__"])
+
+
+def _check_sum(data: bytes, digest: str) -> None:
+    unsealed = data.replace(digest.encode(), UNSEALED.encode(), 1)
+    if hashlib.sha256(unsealed).hexdigest() != digest:
+        raise ValueError("its bytes are not the ones its checksum was computed from")
+
+
+def _check_tensors(metadata: dict[str, Any], tensors: dict[str, np.ndarray]) -> None:
+    """Every tensor a layer names is there, and finite."""
+    names = [layer.get(key) for layer in metadata["layers"]
+             for key in ("weight", "bias")]  # fmt: skip
+    for name in [SAMPLES, *(name for name in names if name is not None)]:
+        if name not in tensors:
+            raise ValueError(f"its layers name the tensor {name!r}, which it does "
+                             f"not hold")
+    for name, value in tensors.items():
+        if not np.isfinite(value).all():
+            raise ValueError(f"the tensor {name!r} holds NaN or infinite values")
 
 
 def layers_of(model: nn.Sequential) -> list[dict[str, Any]]:

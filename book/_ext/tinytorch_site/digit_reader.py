@@ -8,7 +8,9 @@ network trained in this build to read, in the browser::
 The argument is a file the site publishes (tinytorch_book.classifier); the content
 says what the network is. Pages with a reader get the scripts of
 book/_assets/digit-reader/ (reader.mjs draws the pad, network.mjs runs the forward
-pass), and every other page nothing.
+pass; both use book/_assets/common/published-file.mjs, which checks the file's bytes
+against the SHA-256 ``manifest.json`` records before anything reads them), and every
+other page nothing.
 """
 
 from __future__ import annotations
