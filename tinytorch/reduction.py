@@ -33,14 +33,17 @@ def dims(input: Tensor, dim: Any, axis: Any = None) -> int | tuple[int, ...] | N
     dim = axis if dim is None else dim
     if dim is None or (isinstance(dim, tuple | list) and not dim):
         return None
-    if isinstance(dim, tuple | list):
-        chosen = tuple(check_dim(d, input.ndim) for d in dim)
-        if len(set(chosen)) != len(chosen):
-            raise RuntimeError(
-                f"dim {chosen} appears multiple times in the list of dims"
-            )
-        return chosen
-    return check_dim(dim, input.ndim)
+    many = isinstance(dim, tuple | list)
+    for d in dim if many else (dim,):
+        if not isinstance(d, int | np.integer) or isinstance(d, bool):
+            raise TypeError(f"dim must be an int or a tuple of ints, got {d!r}")
+    if not many:
+        return check_dim(dim, input.ndim)
+    chosen = tuple(check_dim(d, input.ndim) for d in dim)
+    for d in chosen:
+        if chosen.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return chosen
 
 
 @method

@@ -894,6 +894,85 @@ def _(m):
     return m.inf, m.nan, m.pi, m.e, m.tensor([m.inf]).isinf()
 
 
+@here(
+    "the shape functions of the core, as functions",
+    "tinytorch.reshape",
+    "tinytorch.permute",
+    "tinytorch.flatten",
+    "tinytorch.squeeze",
+    "tinytorch.unsqueeze",
+    "tinytorch.t",
+    "tinytorch.clone",
+    "tinytorch.softmax",
+    "tinytorch.log_softmax",
+)
+def _(m):
+    b = m.tensor(B)
+    return (m.reshape(b, (4, -1)), m.permute(b, (2, 0, 1)), m.flatten(b), m.squeeze(b[:1]),
+            m.squeeze(b[:1], 0), m.unsqueeze(b, -1).shape, m.t(m.tensor(X)), m.clone(b),
+            m.softmax(b, -1), m.log_softmax(b, dim=0))  # fmt: skip
+
+
+@here(
+    "comparisons as functions",
+    "tinytorch.eq",
+    "tinytorch.ne",
+    "tinytorch.lt",
+    "tinytorch.le",
+    "tinytorch.gt",
+    "tinytorch.ge",
+)
+def _(m):
+    x, y = m.tensor(X), m.tensor(Y)
+    return (m.eq(x, y), m.ne(x, 0.0), m.lt(x, y), m.le(x, 1), m.gt(x, m.tensor(0.5)),
+            m.ge(m.tensor([1, 2]), 1.5), x == 0.5, x != y, x < 1, x <= y, x > y, x >= 0)  # fmt: skip
+
+
+@here(
+    "dtypes, sizes, devices and the submodules by their names",
+    "tinytorch.dtype",
+    "tinytorch.bool",
+    "tinytorch.uint8",
+    "tinytorch.int8",
+    "tinytorch.int16",
+    "tinytorch.short",
+    "tinytorch.int32",
+    "tinytorch.int",
+    "tinytorch.int64",
+    "tinytorch.long",
+    "tinytorch.float16",
+    "tinytorch.half",
+    "tinytorch.float32",
+    "tinytorch.float",
+    "tinytorch.float64",
+    "tinytorch.double",
+    "tinytorch.get_default_dtype",
+    "tinytorch.set_default_dtype",
+    "tinytorch.Size",
+    "tinytorch.Tensor",
+    "tinytorch.device",
+    "tinytorch.inference_mode",
+    "tinytorch.cuda",
+    "tinytorch.nn",
+    "tinytorch.optim",
+    "tinytorch.utils",
+)
+def _(m):
+    kinds = [m.bool, m.uint8, m.int8, m.int16, m.short, m.int32, m.int, m.int64, m.long,
+             m.float16, m.half, m.float32, m.float, m.float64, m.double]  # fmt: skip
+    made = [m.zeros(1, dtype=k).dtype for k in kinds]
+    m.set_default_dtype(m.float64)
+    wide = m.tensor([1.5]).dtype, m.get_default_dtype()
+    m.set_default_dtype(m.float32)
+    with m.inference_mode():
+        y = m.ones(2, requires_grad=True) * 2
+    x = m.tensor(B)
+    return (made, wide, m.get_default_dtype(), isinstance(m.float32, m.dtype), x.shape == m.Size([2, 3, 4]),
+            isinstance(x, m.Tensor), m.device("cpu").type, x.device.type, y.requires_grad,
+            m.cuda.is_available(), isinstance(m.nn.Linear(2, 2), m.nn.Module), hasattr(m.optim, "SGD"),
+            hasattr(m.utils.data, "DataLoader"))  # fmt: skip
+
+
 @pytest.mark.parametrize("c", HERE, ids=lambda c: c.id)
 def test_against_pytorch(c: Case) -> None:
     check(c)
