@@ -383,7 +383,10 @@ def test_mean_of_integers_is_refused_as_in_pytorch() -> None:
         tt.tensor([1, 2]).mean()
 
 
-@pytest.mark.parametrize("piece", ["split", "chunk", "unbind", "narrow", "select", "expand"])
+PIECES = ["split", "chunk", "unbind", "narrow", "select", "expand"]
+
+
+@pytest.mark.parametrize("piece", PIECES)
 def test_a_piece_of_a_tensor_shares_its_version_counter(piece: str) -> None:
     """Splitting is viewing: an edit through a piece, after the forward pass, is an
     edit of the tensor the product saved (an expanded piece is read-only)."""
