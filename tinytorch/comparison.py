@@ -14,7 +14,7 @@ import numpy as np
 
 from . import ops
 from ._tensor import Tensor, method
-from .checks import check_dim
+from .checks import check_dim, numpy_names
 from .pointwise import operands, operator
 from .reduction import return_types
 
@@ -187,6 +187,7 @@ def _along(input: Tensor, dim: int) -> tuple[Tensor, int]:
 
 
 @method
+@numpy_names
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
          stable: bool = False) -> Any:  # fmt: skip
     """The values sorted along `dim`, and where each came from: the named pair
@@ -200,6 +201,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
 
 
 @method
+@numpy_names
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
             stable: bool = False) -> Tensor:  # fmt: skip
     """The positions that sort the values along `dim` (stable)."""
@@ -207,6 +209,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
 
 
 @method
+@numpy_names
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> Any:  # fmt: skip
     """The k largest (or smallest) values along `dim`, largest first, and their

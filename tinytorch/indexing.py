@@ -15,7 +15,7 @@ import numpy as np
 
 from . import dtypes, ops
 from ._tensor import Tensor, method
-from .checks import check_dim
+from .checks import check_dim, numpy_names
 
 
 def sizes(shape: tuple[Any, ...]) -> tuple[int, ...]:
@@ -29,14 +29,15 @@ def sizes(shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 @method
-def reshape(input: Tensor, *shape: Any) -> Tensor:
+def reshape(input: Tensor, *sizes_: Any, shape: Any = None) -> Tensor:
     """The same elements in a new shape (one size may be -1): a view if possible."""
-    return ops.Reshape.apply(input, shape=sizes(shape))
+    return ops.Reshape.apply(input, shape=sizes(sizes_ if shape is None else (shape,)))
 
 
 @method
-def view(input: Tensor, *shape: Any) -> Tensor:
+def view(input: Tensor, *shape: Any, size: Any = None) -> Tensor:
     """The same memory seen in a new shape; an error where only a copy would do."""
+    shape = shape if size is None else (size,)
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype | type | np.dtype):
         raise NotImplementedError(
             "view(dtype), seeing the same bytes as another dtype, is not part of "
@@ -103,9 +104,10 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
 
 
 @method
-def permute(input: Tensor, *dims: Any) -> Tensor:
+def permute(input: Tensor, *dims_: Any, dims: Any = None) -> Tensor:
     """The dimensions in the order `dims` names them: a view."""
-    order = tuple(check_dim(d, input.ndim) for d in sizes(dims))
+    named = sizes(dims_ if dims is None else (dims,))
+    order = tuple(check_dim(d, input.ndim) for d in named)
     if sorted(order) != list(range(input.ndim)):
         raise RuntimeError(
             f"permute(sparse_coo): number of dimensions in the tensor input does not "
@@ -177,10 +179,10 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
 
 
 @method
-def expand(input: Tensor, *sizes_: Any) -> Tensor:
+def expand(input: Tensor, *sizes_: Any, size: Any = None) -> Tensor:
     """The tensor stretched along its dimensions of size one (and new leading ones)
     to `sizes` without copying; -1 keeps a size. A read-only view, as in PyTorch."""
-    wanted = sizes(sizes_)
+    wanted = sizes(sizes_ if size is None else (size,))
     shape = input._data.shape
     if len(wanted) < len(shape):
         raise RuntimeError(f"expand: the number of sizes provided ({len(wanted)}) must "
@@ -216,6 +218,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 
 @method
+@numpy_names
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """`length` elements from `start` along `dim`: a view."""
     d = check_dim(dim, input.ndim)
@@ -250,6 +253,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 @method
+@numpy_names
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """At most `chunks` pieces of equal size along `dim` (the last may be smaller).
     Views."""
@@ -261,6 +265,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 
 @method
+@numpy_names
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     """Every slice along `dim`, that dimension gone. Views."""
     d = check_dim(dim, input.ndim)

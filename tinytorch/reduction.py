@@ -209,6 +209,7 @@ def _summable(input: Tensor, dtype: Any) -> Tensor:
 
 @method
 @inplace
+@numpy_names
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """The running sums along `dim`."""
     return _running(ops.Cumsum, _summable(input, dtype), dim)
@@ -216,6 +217,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
 @method
 @inplace
+@numpy_names
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """The running products along `dim`."""
     return _running(ops.Cumprod, _summable(input, dtype), dim)
@@ -300,6 +302,7 @@ def _logical(test: Any, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
 
 
 @method
+@numpy_names
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many values over `dim` (all by default) are not zero, as int64."""
     found = np.count_nonzero(input._data, axis=dims(input, dim))

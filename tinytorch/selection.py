@@ -14,7 +14,7 @@ import numpy as np
 
 from . import dtypes, ops
 from ._tensor import Tensor, inplace, method
-from .checks import check_dim
+from .checks import check_dim, numpy_names
 from .ops.movement import positions as places
 from .pointwise import operands
 
@@ -98,6 +98,7 @@ def _index_array(op: str, index: Any) -> np.ndarray:
 
 
 @method
+@numpy_names
 def gather(input: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
     """out[i][j] = input[index[i][j]][j] (dim 0; likewise along any dim): values
     picked along `dim` by an index of the input's number of dimensions."""
@@ -147,6 +148,7 @@ def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
 
 
 @method
+@numpy_names
 def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
     """The slices along `dim` at the positions of a 1-D index, in its order."""
     d, positions = check_dim(dim, input.ndim), _index_array("index_select", index)

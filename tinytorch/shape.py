@@ -15,10 +15,11 @@ import numpy as np
 
 from . import dtypes, ops
 from ._tensor import Tensor, inplace, method
-from .checks import check_dim
+from .checks import check_dim, numpy_names
 from .indexing import narrow, sizes
 
 
+@numpy_names
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors joined along `dim` (their other sizes must match), in their
     promoted dtype; 1-D empty tensors are skipped, as in PyTorch."""
@@ -47,6 +48,7 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     return cat(tensors, axis)
 
 
+@numpy_names
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Tensors of one shape joined along a new dimension `dim`."""
     tensors = list(tensors)
@@ -62,9 +64,10 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 @method
-def flip(input: Tensor, *dims: Any) -> Tensor:
+def flip(input: Tensor, *dims_: Any, dims: Any = None) -> Tensor:
     """The order along each of `dims` reversed (a copy)."""
-    chosen = {check_dim(d, input.ndim) for d in sizes(dims)}
+    named = sizes(dims_ if dims is None else (dims,))
+    chosen = {check_dim(d, input.ndim) for d in named}
     index = tuple(slice(None, None, -1) if i in chosen else slice(None)
                   for i in range(input.ndim))  # fmt: skip
     return input[index].clone()
@@ -92,10 +95,10 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 
 
 @method
-def repeat(input: Tensor, *repeats: Any) -> Tensor:
+def repeat(input: Tensor, *repeats_: Any, repeats: Any = None) -> Tensor:
     """The tensor tiled `repeats` times along each dimension (new leading
     dimensions for extra counts)."""
-    counts = sizes(repeats)
+    counts = sizes(repeats_ if repeats is None else (repeats,))
     if len(counts) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller "
                            "than number of dimensions of tensor")  # fmt: skip

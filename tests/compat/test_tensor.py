@@ -973,6 +973,28 @@ def _(m):
             hasattr(m.utils.data, "DataLoader"))  # fmt: skip
 
 
+@here(
+    "sizes and dims by keyword, and numpy's axis=",
+    "tinytorch.Tensor.reshape",
+    "tinytorch.Tensor.permute",
+    "tinytorch.Tensor.flip",
+    "tinytorch.Tensor.expand",
+    "tinytorch.Tensor.repeat",
+    "tinytorch.cat",
+    "tinytorch.stack",
+)
+def _(m):
+    x = m.tensor(X)
+    i = m.tensor([[0, 1]])
+    return (x.reshape(shape=(3, 2)), m.reshape(x, shape=(6,)), x.view(size=(3, 2)), x.permute(dims=(1, 0)),
+            m.flip(x, dims=(0,)), x.flip(dims=[1]), x[:1].expand(size=(3, 3)), x.repeat(repeats=(2, 1)),
+            m.cat([x, x], axis=1), m.stack([x, x], axis=1), x.cumsum(axis=0), x.cumprod(axis=1),
+            x.sort(axis=0), x.argsort(axis=0), x.topk(1, axis=0), x.gather(axis=1, index=i),
+            x.index_select(axis=1, index=m.tensor([0])), x.chunk(2, axis=0), x.unbind(axis=1),
+            x.narrow(axis=1, start=1, length=2), x.count_nonzero(axis=0), x.amax(axis=0), x.var(0, keepdims=True),
+            x.transpose(dim0=0, dim1=1), x.squeeze(dim=0), x.unsqueeze(dim=0))  # fmt: skip
+
+
 @pytest.mark.parametrize("c", HERE, ids=lambda c: c.id)
 def test_against_pytorch(c: Case) -> None:
     check(c)
