@@ -76,21 +76,24 @@ def _filled(op: str, value: Any, size: tuple[Any, ...], dtype: Any, device: Any,
     return made(array, requires_grad, device)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None,
+def zeros(*sizes_: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of zeros (the default float dtype unless `dtype` says)."""
+    size = sizes_ if size is None else (size,)
     return _filled("zeros", 0, size, dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:  # fmt: skip
+def ones(*sizes_: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of ones."""
+    size = sizes_ if size is None else (size,)
     return _filled("ones", 1, size, dtype, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None,
+def empty(*sizes_: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor whose values are not to be relied on (tinytorch's are zeros)."""
+    size = sizes_ if size is None else (size,)
     return _filled("empty", 0, size, dtype, device, requires_grad)
 
 
@@ -138,26 +141,26 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None,
 
 
 @method
-def new_zeros(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_zeros(self: Tensor, *sizes_: Any, size: Any = None, dtype: Any = None,
+              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Zeros of shape `size`, in this tensor's dtype unless `dtype` says."""
-    return zeros(*size, dtype=dtype or self.dtype, device=device,
+    return zeros(*sizes_, size=size, dtype=dtype or self.dtype, device=device,
                  requires_grad=requires_grad)  # fmt: skip
 
 
 @method
-def new_ones(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_ones(self: Tensor, *sizes_: Any, size: Any = None, dtype: Any = None,
+              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Ones of shape `size`, in this tensor's dtype unless `dtype` says."""
-    return ones(*size, dtype=dtype or self.dtype, device=device,
-                requires_grad=requires_grad)  # fmt: skip
+    return ones(*sizes_, size=size, dtype=dtype or self.dtype, device=device,
+                 requires_grad=requires_grad)  # fmt: skip
 
 
 @method
-def new_empty(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_empty(self: Tensor, *sizes_: Any, size: Any = None, dtype: Any = None,
+              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of shape `size` in this tensor's dtype, values not to be relied on."""
-    return empty(*size, dtype=dtype or self.dtype, device=device,
+    return empty(*sizes_, size=size, dtype=dtype or self.dtype, device=device,
                  requires_grad=requires_grad)  # fmt: skip
 
 

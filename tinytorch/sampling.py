@@ -27,18 +27,22 @@ def _floats(draw: Any, size: tuple[Any, ...], dtype: Any) -> np.ndarray:
     return draw(size, dtype=wide.type).astype(dt, copy=False)
 
 
-def rand(*size: Any, generator: random.Generator | None = None, dtype: Any = None,
-         device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+def rand(*sizes_: Any, size: Any = None, generator: random.Generator | None = None,
+         dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Uniform samples from [0, 1)."""
-    values = _floats(random.rng(generator).random, shape_of("rand", size), dtype)
+    shape = shape_of("rand", sizes_ if size is None else (size,))
+    values = _floats(random.rng(generator).random, shape, dtype)
     return made(values, requires_grad, device)
 
 
-def randn(*size: Any, generator: random.Generator | None = None, dtype: Any = None,
-          device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+def randn(*sizes_: Any, size: Any = None, generator: random.Generator | None = None,
+          dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Standard normal samples (mean 0, standard deviation 1)."""
+    shape = shape_of("randn", sizes_ if size is None else (size,))
     draw = random.rng(generator).standard_normal
-    return made(_floats(draw, shape_of("randn", size), dtype), requires_grad, device)
+    return made(_floats(draw, shape, dtype), requires_grad, device)
 
 
 def rand_like(input: Tensor, *, generator: random.Generator | None = None,
@@ -57,17 +61,21 @@ def randn_like(input: Tensor, *, generator: random.Generator | None = None,
                  device=device, requires_grad=requires_grad)  # fmt: skip
 
 
-def randint(*args: Any, generator: random.Generator | None = None,
+def randint(*args: Any, size: Any = None, low: int | None = None,
+            high: int | None = None, generator: random.Generator | None = None,
             dtype: Any = None, device: Any = None,
             requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Whole numbers drawn uniformly from [low, high): randint(high, size) or
     randint(low, high, size), `size` a tuple; int64 unless `dtype` says."""
-    if len(args) not in (2, 3) or not isinstance(args[-1], tuple | list):
+    if size is None and args:
+        *args, size = args
+    given = [*args, *(v for v in (low, high) if v is not None)]
+    if len(given) not in (1, 2) or not isinstance(size, tuple | list):
         raise TypeError("randint() takes (high, size) or (low, high, size), with "
                         "size a tuple of ints")  # fmt: skip
-    low, high = (0, args[0]) if len(args) == 2 else args[:2]
+    low, high = (0, given[0]) if len(given) == 1 else given
     dtype = np.int64 if dtype is None else dtype
-    shape = shape_of("randint", args[-1])
+    shape = shape_of("randint", (size,))
     return _integers(low, high, shape, generator, dtype, device, requires_grad)
 
 

@@ -995,6 +995,20 @@ def _(m):
             x.transpose(dim0=0, dim1=1), x.squeeze(dim=0), x.unsqueeze(dim=0))  # fmt: skip
 
 
+@here(
+    "factories take size= by keyword",
+    "tinytorch.zeros",
+    "tinytorch.rand",
+    "tinytorch.randn",
+    "tinytorch.randint",
+)
+def _(m):
+    x = m.zeros(size=(2, 3))
+    r = [m.rand(size=(2,)), m.randn(size=[3, 1]), m.randint(0, 10, size=(3,)), m.randint(10, size=(2, 2)),
+         m.randint(low=2, high=3, size=(2,)), m.empty(size=(1,)), m.ones(size=(2,))]  # fmt: skip
+    return x, x.new_zeros(size=(1, 2)), x.new_ones(2, 2), [(t.shape, t.dtype) for t in r], r[4]
+
+
 @pytest.mark.parametrize("c", HERE, ids=lambda c: c.id)
 def test_against_pytorch(c: Case) -> None:
     check(c)
