@@ -44,7 +44,9 @@ class Generator:
         return self._seed
 
 
-default_generator = Generator()
+# PyTorch starts its default generator from a random seed; tinytorch from 0, so that
+# a run repeats even without manual_seed (the book's builds do)
+default_generator = Generator().manual_seed(0)
 
 
 def manual_seed(seed: Any) -> Generator:
