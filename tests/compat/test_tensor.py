@@ -1006,7 +1006,13 @@ def _(m):
     x = m.zeros(size=(2, 3))
     r = [m.rand(size=(2,)), m.randn(size=[3, 1]), m.randint(0, 10, size=(3,)), m.randint(10, size=(2, 2)),
          m.randint(low=2, high=3, size=(2,)), m.empty(size=(1,)), m.ones(size=(2,))]  # fmt: skip
-    return x, x.new_zeros(size=(1, 2)), x.new_ones(2, 2), [(t.shape, t.dtype) for t in r], r[4]
+    return (
+        x,
+        x.new_zeros(size=(1, 2)),
+        x.new_ones(2, 2),
+        [(t.shape, t.dtype) for t in r],
+        r[4],
+    )
 
 
 @pytest.mark.parametrize("c", HERE, ids=lambda c: c.id)
