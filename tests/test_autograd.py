@@ -381,3 +381,45 @@ def test_python_numbers_take_the_tensors_dtype() -> None:
 def test_mean_of_integers_is_refused_as_in_pytorch() -> None:
     with pytest.raises(RuntimeError, match="Input dtype must be either a floating point"):
         tt.tensor([1, 2]).mean()
+
+
+PIECES = ["split", "chunk", "unbind", "narrow", "select", "expand"]
+
+
+@pytest.mark.parametrize("piece", PIECES)
+def test_a_piece_of_a_tensor_shares_its_version_counter(piece: str) -> None:
+    """Splitting is viewing: an edit through a piece, after the forward pass, is an
+    edit of the tensor the product saved (an expanded piece is read-only)."""
+    x = tt.tensor([[1.0, 2.0], [3.0, 4.0]])
+    w = tt.tensor([[3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    y = (x * w).sum()
+    view = {"split": lambda: x.split(1)[0], "chunk": lambda: x.chunk(2, 1)[1],
+            "unbind": lambda: x.unbind(1)[0], "narrow": lambda: x.narrow(0, 1, 1),
+            "select": lambda: x.select(1, 0), "expand": lambda: x[:1].expand(3, 2)}[piece]()  # fmt: skip
+    assert np.shares_memory(view.numpy(), x.numpy())
+    if piece == "expand":
+        with pytest.raises(RuntimeError, match="more than one element"):
+            view.add_(1)
+        return
+    view.mul_(10)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+
+
+def test_one_tensor_joined_twice_gets_both_gradients() -> None:
+    x = tt.tensor([1.0, 2.0], requires_grad=True)
+    tt.cat([x, x * 3, x]).sum().backward()
+    np.testing.assert_allclose(x.grad, [5.0, 5.0])
+
+
+def test_fills_of_a_computed_tensor_stay_in_the_graph_as_in_pytorch() -> None:
+    """y.zero_() and y.copy_(src) make y a function of what was written (the old
+    values get no gradient); copy_ converts to y's dtype and broadcasts."""
+    w = tt.tensor([1.0, 2.0], requires_grad=True)
+    y = w * 2
+    y.zero_()
+    z = tt.zeros(3, 2, dtype=tt.float64)
+    z.copy_(w * 3)
+    (y.sum() + z.sum()).backward()
+    assert y.requires_grad and z.dtype == tt.float64
+    np.testing.assert_allclose(w.grad, [9.0, 9.0])

@@ -333,6 +333,95 @@ OPS += [
 ]  # fmt: skip
 
 
+# --- the everyday surface (issue 22): each new Function, and the compositions whose
+# gradients are easiest to get wrong (tests/compat compares the rest with PyTorch's)
+
+
+def _np_where(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.where(a > 0, a, b)
+
+
+def _np_cumprod_zeros(a: np.ndarray) -> np.ndarray:
+    return np.cumprod(np.where(np.abs(a) < 0.5, 0, a), axis=-1)
+
+
+def _with_zeros(a: tt.Tensor) -> tt.Tensor:
+    """a with its values near zero made exactly zero (a constant mask)."""
+    return a.masked_fill(np.abs(a.detach().numpy()) < 0.5, 0.0)
+
+
+SCATTER_INDEX = np.array([[0, 2, 0, 1], [2, 2, 1, 0]])  # rows 0 and 2 named twice
+EINSUMS = {
+    "bij,bkj->bik": ((2, 3, 2), (2, 2, 2)),
+    "ii->i": ((3, 3),),
+    "ij->": ((2, 3),),
+    "...ij,jk->...ik": ((2, 2, 3), (3, 2)),
+    "bi,bj->bij": ((1, 3), (2, 2)),
+    "ij,jk,kl->il": ((2, 3), (3, 2), (2, 2)),
+}
+
+
+def _einsum_op(equation: str, shapes: tuple[tuple[int, ...], ...]) -> Op:
+    return Op(
+        f"einsum {equation}",
+        lambda *t: tt.einsum(equation, *t),
+        lambda *a: np.einsum(equation, *a),
+        len(shapes),
+        shapes=lambda draw: list(shapes),
+        example=shapes,
+    )
+
+
+OPS += [
+    Op("sin", tt.sin, np.sin),
+    Op("acos", tt.acos, np.arccos, domain="unit"),
+    Op("log1p", tt.log1p, np.log1p, domain="positive"),
+    Op("expm1", tt.expm1, np.expm1),
+    Op("floor", tt.floor, np.floor, domain="away_from_half"),
+    Op("where", lambda a, b: tt.where(a > 0, a, b), _np_where, 2, "away_from_zero", broadcast=True),
+    Op("tril", lambda a: a.tril(1), lambda a: np.tril(a, 1), min_dims=2, shapes=permuted_shapes),
+    Op("maximum", tt.maximum, np.maximum, 2, "distinct", broadcast=True),
+    Op("clamp_tensors", lambda a, lo, hi: a.clamp(lo, hi), lambda a, lo, hi: np.minimum(np.maximum(a, lo), hi), 3, "distinct",
+       shapes=lambda draw: [(2, 3), (3,), (2, 1)], example=((2, 3), (3,), (2, 1))),
+    # 3a + 0.1: never a whole multiple of b, where the remainder jumps (even when a and b are drawn equal)
+    Op("remainder", lambda a, b: tt.remainder(3 * a + 0.1, b), lambda a, b: np.remainder(3 * a + 0.1, b), 2, "positive", broadcast=True),
+    Op("fmod", lambda a, b: tt.fmod(3 * a + 0.1, -b), lambda a, b: np.fmod(3 * a + 0.1, -b), 2, "positive", broadcast=True),
+    Op("lerp", lambda a, b, w: tt.lerp(a, b, w), lambda a, b, w: a + w * (b - a), 3, shapes=lambda draw: [(2, 3)] * 3,
+       example=((2, 3),) * 3),
+    Op("cat", lambda a, b: tt.cat([a, b, a], 1), lambda a, b: np.concatenate([a, b, a], 1), 2,
+       shapes=lambda draw: [(2, draw(st.integers(1, 3))), (2, draw(st.integers(1, 3)))], example=((2, 3), (2, 1))),
+    Op("expand", lambda a: a[:1].expand(2, 3, *a.shape[1:]), lambda a: np.broadcast_to(a[:1], (2, 3, *a.shape[1:])),
+       min_dims=2, shapes=permuted_shapes),
+    Op("repeat", lambda a: a.repeat(2, 1, 3), lambda a: np.tile(a, (2, 1, 3)), min_dims=2, shapes=permuted_shapes),
+    Op("scatter_add", lambda a, src: a.scatter_add(0, tt.tensor(SCATTER_INDEX), src), lambda a, src: _np_scatter_add(a, src),
+       2, shapes=lambda draw: [(3, 4), (2, 4)], example=((3, 4), (2, 4))),
+    Op("scatter", lambda a, src: a.scatter(1, tt.tensor([[3], [0], [1]]), src), lambda a, src: _np_scatter(a, src), 2,
+       shapes=lambda draw: [(3, 4), (3, 1)], example=((3, 4), (3, 1))),
+    Op("sort", lambda a: a.sort(descending=True).values, lambda a: -np.sort(-a, -1), domain="distinct", min_dims=1),
+    Op("prod", lambda a: a.prod(-1), lambda a: a.prod(-1), min_dims=1),
+    Op("cumsum", lambda a: a.cumsum(-1), lambda a: np.cumsum(a, -1), min_dims=1),
+    Op("cumprod", lambda a: a.cumprod(-1), lambda a: np.cumprod(a, -1), min_dims=1),
+    Op("cumprod_zeros", lambda a: _with_zeros(a).cumprod(-1), _np_cumprod_zeros, domain="away_from_half", min_dims=1),
+    Op("var", lambda a: a.var(-1), lambda a: a.var(-1, ddof=1), shapes=lambda draw: [(draw(st.integers(1, 3)), draw(st.integers(2, 4)))]),
+    Op("logsumexp", lambda a: a.logsumexp(-1), lambda a: np.log(np.exp(a).sum(-1)), min_dims=1),
+    Op("norm", lambda a: a.norm(dim=-1), lambda a: np.sqrt((a * a).sum(-1)), min_dims=1),
+    Op("norm_3", lambda a: a.norm(3), lambda a: (np.abs(a) ** 3).sum() ** (1 / 3), domain="away_from_zero"),
+    *(_einsum_op(equation, shapes) for equation, shapes in EINSUMS.items()),
+]  # fmt: skip
+
+
+def _np_scatter_add(a: np.ndarray, src: np.ndarray) -> np.ndarray:
+    out = a.copy()
+    np.add.at(out, (SCATTER_INDEX, np.arange(4)), src)
+    return out
+
+
+def _np_scatter(a: np.ndarray, src: np.ndarray) -> np.ndarray:
+    out = a.copy()
+    out[np.arange(3), [3, 0, 1]] = src[:, 0]
+    return out
+
+
 def _values(draw: st.DrawFn, shape: tuple[int, ...], domain: str) -> np.ndarray:
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     return _sample(rng, shape, domain)
@@ -349,6 +438,8 @@ def _sample(
     elif domain == "away_from_half":  # off the clip bounds
         magnitude = rng.choice([rng.uniform(0, 0.4), rng.uniform(0.6, 2)], size)
         x = rng.choice([-1.0, 1.0], size) * magnitude
+    elif domain == "unit":  # inside (-1, 1): asin, acos, and tan away from its poles
+        x = rng.uniform(-0.9, 0.9, size)
     elif domain == "distinct":  # ties in max make finite differences meaningless
         x = rng.permutation(size) * 0.1 + rng.uniform(0, 0.01, size)
     else:

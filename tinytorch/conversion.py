@@ -117,3 +117,53 @@ _TYPE_NAMES = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor"
                "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
                "float16": "HalfTensor", "float32": "FloatTensor",
                "float64": "DoubleTensor"}  # fmt: skip
+
+
+@method
+def type_as(self: Tensor, tensor: Tensor) -> Tensor:
+    """The tensor in the other tensor's dtype."""
+    return to(self, tensor.dtype)
+
+
+def _filled(target: Tensor, value: Tensor) -> Tensor:
+    """`value` broadcast to the target's shape, as a new tensor in the graph (the
+    target's old values get no gradient)."""
+    everywhere = np.ones((), bool)
+    return ops.Where.apply(value, target, condition=everywhere)
+
+
+@method
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Every element set to `value` (a number or a 0-d tensor), in place."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got "
+                           f"tensor with {value.ndim} dimensions.")  # fmt: skip
+    dt = self._data.dtype
+    fill = value._as(dt) if isinstance(value, Tensor) else Tensor._wrap(
+        np.asarray(value).astype(dt), None)  # fmt: skip
+    return self._inplace(_filled, fill)
+
+
+@method
+def zero_(self: Tensor) -> Tensor:
+    """Every element set to zero, in place."""
+    return fill_(self, 0)
+
+
+@method
+def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
+    """The values of `src` (broadcast to this shape, converted to this dtype)
+    copied in, in place; the gradient flows back to `src`."""
+    if not isinstance(src, Tensor | int | float | bool):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not "
+                        f"{src.__class__.__name__}")  # fmt: skip
+    if not isinstance(src, Tensor):
+        src = Tensor._wrap(np.asarray(src), None)
+    try:
+        fits = np.broadcast_shapes(src.shape, self.shape) == self.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"copy_: values of shape {list(src.shape)} do not "
+                           f"broadcast to the shape {list(self.shape)}")  # fmt: skip
+    return self._inplace(_filled, src._as(self._data.dtype))

@@ -85,11 +85,17 @@ def div(input: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tenso
     rounding_mode "trunc" or "floor" (no gradient then)."""
     if rounding_mode is None:
         return ops.Div.apply(*_floats(input, other))
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or "
+                           f"'floor' but found '{rounding_mode}'")  # fmt: skip
     a, b = operands(input, other)
-    rounding = {"trunc": np.trunc, "floor": np.floor}[rounding_mode]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        exact = a._data / b._data if a._data.dtype.kind == "f" else None
-        values = rounding(exact) if exact is not None else _int_div(a, b, rounding_mode)
+    if a._data.dtype.kind != "f":
+        values = _int_div(a, b, rounding_mode)
+    else:  # floor_divide's floor is Python's //, exact where floor(a / b) may not be
+        with np.errstate(divide="ignore", invalid="ignore"):
+            floor = rounding_mode == "floor"
+            values = np.floor_divide(a._data, b._data) if floor else np.trunc(
+                a._data / b._data)  # fmt: skip
     return Tensor._wrap(np.asarray(values, a._data.dtype), None)
 
 
@@ -114,12 +120,24 @@ def floor_divide(input: Tensor, other: Any) -> Tensor:
 @inplace
 def remainder(input: Tensor, other: Any) -> Tensor:
     """input - floor(input / other) * other: the sign of `other`, as Python's %."""
+    return _modulo(input, other, trunc=False)
+
+
+@method
+@inplace
+def fmod(input: Tensor, other: Any) -> Tensor:
+    """input - trunc(input / other) * other: the sign of `input`, as C's fmod."""
+    return _modulo(input, other, trunc=True)
+
+
+def _modulo(input: Tensor, other: Any, trunc: bool) -> Tensor:
     a, b = operands(input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rest = np.remainder(a._data, b._data)
-    if not a.requires_grad:
-        return Tensor._wrap(rest, None)
-    return a - (a - Tensor._wrap(rest, None)).detach()  # d/d(input) is 1
+    if a._data.dtype.kind == "f":
+        return ops.Remainder.apply(a, b, trunc=trunc)
+    if (b._data == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    rest = (np.fmod if trunc else np.remainder)(a._data, b._data)
+    return Tensor._wrap(rest, None)  # integers: no gradient
 
 
 @method
@@ -177,71 +195,70 @@ def floating(input: Tensor) -> Tensor:
 
 
 @method
-@inplace
-def exp(input: Tensor) -> Tensor:
-    """e ** x."""
-    return ops.Exp.apply(floating(input))
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """The larger of the two, elementwise (nan if either is); a tie splits the
+    gradient in half."""
+    return ops.Maximum.apply(*operands(input, _tensor("maximum", other)))
 
 
 @method
-@inplace
-def log(input: Tensor) -> Tensor:
-    """Natural logarithm (-inf at 0, nan below)."""
-    return ops.Log.apply(floating(input))
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """The smaller of the two, elementwise (nan if either is)."""
+    return ops.Maximum.apply(*operands(input, _tensor("minimum", other)),
+                             smallest=True)  # fmt: skip
 
 
-@method
-@inplace
-def sigmoid(input: Tensor) -> Tensor:
-    """1 / (1 + e ** -x)."""
-    return ops.Sigmoid.apply(floating(input))
-
-
-@method
-@inplace
-def tanh(input: Tensor) -> Tensor:
-    """Hyperbolic tangent."""
-    return ops.Tanh.apply(floating(input))
-
-
-@method
-@inplace
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0)."""
-    return ops.ReLU.apply(input)
-
-
-@method
-@inplace
-def sqrt(input: Tensor) -> Tensor:
-    """Square root."""
-    return ops.Pow.apply(floating(input), exponent=0.5)
-
-
-@method
-@inplace
-def rsqrt(input: Tensor) -> Tensor:
-    """1 / sqrt(x)."""
-    return ops.Pow.apply(floating(input), exponent=-0.5)
-
-
-@method
-@inplace
-def abs(input: Tensor) -> Tensor:  # noqa: A001 (PyTorch's name)
-    """|x|; its gradient is sign(x), 0 at 0."""
-    sign = Tensor._wrap(np.sign(input._data), None)
-    return ops.Mul.apply(input, sign)
+def _tensor(op: str, other: Any) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{op}(): argument 'other' must be Tensor, not "
+                        f"{type(other).__name__}")  # fmt: skip
+    return other
 
 
 @method
 @inplace
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-    """Each value held in [min, max]; the gradient flows where nothing was held."""
+    """Each value held in [min, max] (numbers or tensors, broadcast); the gradient
+    flows to whichever of input, min and max the value came from, as in PyTorch."""
     if min is None and max is None:
         raise RuntimeError(
             "torch.clamp: At least one of 'min' or 'max' must not be None"
         )
-    return ops.Clip.apply(input, low=min, high=max)
+    bounds = [b for b in (min, max) if b is not None]
+    dt = dtypes.common(input, *bounds)
+    if not any(isinstance(b, Tensor) for b in bounds):
+        return ops.Clip.apply(input._as(dt), low=min, high=max)
+    x, lo, hi = (_bound(v, dt) for v in (input, min, max))
+    values = x._data
+    if lo is not None:
+        values = np.maximum(values, lo._data)
+    if hi is not None:
+        values = np.minimum(values, hi._data)
+    # each value from input, min or max: PyTorch's masks, so its gradients too
+    inside, below, above = _clamp_masks(x._data, lo, hi)
+    out = ops.Where.apply(x, Tensor._wrap(values, None), condition=inside)
+    if lo is not None:
+        out = ops.Where.apply(lo, out, condition=below)
+    if hi is not None:
+        out = ops.Where.apply(hi, out, condition=above)
+    return out
+
+
+def _bound(value: Any, dt: np.dtype) -> Tensor | None:
+    if value is None or isinstance(value, Tensor):
+        return value if value is None else value._as(dt)
+    return Tensor._wrap(np.asarray(value, dt), None)
+
+
+def _clamp_masks(x: np.ndarray, lo: Tensor | None, hi: Tensor | None) -> tuple:
+    inside, below, above = np.ones(x.shape, bool), False, False
+    if lo is not None:
+        inside = inside & (x >= lo._data)
+        below = (x < lo._data) & (True if hi is None else lo._data < hi._data)
+    if hi is not None:
+        inside = inside & (x <= hi._data)
+        above = (x > hi._data) | (False if lo is None else hi._data < lo._data)
+    return inside, below, above
 
 
 @method
@@ -251,4 +268,16 @@ def clip(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A0
     return clamp(input, min, max)
 
 
-Tensor.__abs__ = abs  # type: ignore[assignment]
+@method
+@inplace
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """input + weight * (end - input), computed from the nearer end as PyTorch does
+    (so weight 1 gives `end` exactly)."""
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"lerp is not implemented for {input.dtype}")
+    w = weight if isinstance(weight, Tensor) else Tensor._wrap(
+        np.asarray(weight, input._data.dtype), None)  # fmt: skip
+    diff = end - input
+    near_start = w._data < 0.5
+    return ops.Where.apply(input + w * diff, end - diff * (1 - w),
+                           condition=near_start)  # fmt: skip

@@ -236,3 +236,70 @@ class Copy(Function):
 
     def backward(ctx, grad):
         return (grad.astype(ctx.dtype, copy=False),)
+
+
+class Where(Function):
+    """a where `condition` holds, else b, all three broadcast together; each input's
+    gradient flows where its value was picked."""
+
+    def forward(ctx, a, b, condition: np.ndarray):
+        try:
+            out = np.where(condition, a, b)
+        except ValueError:
+            raise ShapeError(
+                f"where: the condition {condition.shape} and the values {a.shape} "
+                f"and {b.shape} cannot be broadcast together"
+            ) from None
+        ctx.condition, ctx.shapes = condition, (a.shape, b.shape)
+        return out
+
+    def backward(ctx, grad):
+        (needs_a, needs_b), zero = ctx.needs_input_grad, np.zeros((), grad.dtype)
+        picked_a = np.where(ctx.condition, grad, zero) if needs_a else None
+        picked_b = np.where(ctx.condition, zero, grad) if needs_b else None
+        return (
+            None if picked_a is None else unbroadcast(picked_a, ctx.shapes[0]),
+            None if picked_b is None else unbroadcast(picked_b, ctx.shapes[1]),
+        )
+
+
+class Maximum(Function):
+    """The larger of a and b elementwise (the smaller with `smallest`), with
+    broadcasting; at a tie each gets half of the gradient, as in PyTorch."""
+
+    def forward(ctx, a, b, smallest: bool = False):
+        if a.shape != b.shape:
+            _check_broadcast("minimum" if smallest else "maximum", a, b)
+        ctx.smallest = smallest
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b) if smallest else np.maximum(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        shared = np.where(a == b, grad * 0.5, grad)
+        a_lost = a > b if ctx.smallest else a < b
+        b_lost = a < b if ctx.smallest else a > b
+        zero = np.zeros((), grad.dtype)
+        return (
+            unbroadcast(np.where(a_lost, zero, shared), a.shape),
+            unbroadcast(np.where(b_lost, zero, shared), b.shape),
+        )
+
+
+class Remainder(Function):
+    """a - q * b, with q = a / b rounded down (Python's %, PyTorch's remainder) or
+    toward zero (`trunc`: C's fmod); d/da = 1 and d/db = -q."""
+
+    def forward(ctx, a, b, trunc: bool = False):
+        if a.shape != b.shape:
+            _check_broadcast("fmod" if trunc else "remainder", a, b)
+        ctx.trunc = trunc
+        ctx.save_for_backward(a, b)
+        with _quiet():
+            return np.fmod(a, b) if trunc else np.remainder(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        with _quiet():
+            q = np.trunc(a / b) if ctx.trunc else np.floor(a / b)
+        return unbroadcast(grad, a.shape), unbroadcast(-grad * q, b.shape)

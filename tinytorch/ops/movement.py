@@ -123,9 +123,7 @@ class Gather(Function):
 
     def forward(ctx, a, index, axis: int):
         ctx.shape, ctx.index, ctx.axis = a.shape, index, axis
-        positions = list(np.indices(index.shape, sparse=True))
-        positions[axis] = index  # along `axis` the index's values, elsewhere its own
-        ctx.positions = tuple(positions)
+        ctx.positions = positions(index, axis)
         return a[ctx.positions]
 
     def backward(ctx, grad):
@@ -135,6 +133,72 @@ class Gather(Function):
         else:
             np.add.at(full, ctx.positions, grad)
         return (full,)
+
+
+def positions(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
+    """The places an index array names along `axis` (gather's and scatter's): along
+    `axis` the index's values, along every other axis the index's own position."""
+    places = list(np.indices(index.shape, sparse=True))
+    places[axis] = index
+    return tuple(places)
+
+
+class ScatterAdd(Function):
+    """a with src added at the places an integer array names along `axis` (a place
+    named twice gets both); d/da is the gradient, d/dsrc the gradient at each
+    place."""
+
+    def forward(ctx, a, src, index, axis: int):
+        ctx.positions = positions(index, axis)
+        out = a.copy()
+        np.add.at(out, ctx.positions, src)
+        return out
+
+    def backward(ctx, grad):
+        needs = ctx.needs_input_grad
+        return grad if needs[0] else None, grad[ctx.positions] if needs[1] else None
+
+
+class Cat(Function):
+    """The inputs joined along `axis`; each gets back its own slice of the
+    gradient."""
+
+    def forward(ctx, *arrays, axis: int):
+        ctx.axis = axis
+        ctx.ends = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+        try:
+            return np.concatenate(arrays, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ShapeError(
+                f"cat: the tensors' sizes must match except in dimension {axis}, "
+                f"got {shapes}"
+            ) from None
+
+    def backward(ctx, grad):
+        pieces = np.split(grad, ctx.ends, axis=ctx.axis)
+        needs = ctx.needs_input_grad
+        return tuple(p if need else None for p, need in zip(pieces, needs, strict=True))
+
+
+class Expand(Function):
+    """a broadcast to `shape` without copying: a read-only view, as PyTorch's expand;
+    the gradient is summed back over the stretched dimensions."""
+
+    is_view = True
+
+    def forward(ctx, a, shape: tuple[int, ...]):
+        ctx.shape = a.shape
+        try:
+            return np.broadcast_to(a, shape)
+        except ValueError:
+            raise ShapeError(
+                f"expand: the tensor of shape {a.shape} cannot be expanded to "
+                f"{shape} (only dimensions of size 1 stretch)"
+            ) from None
+
+    def backward(ctx, grad):
+        return (unbroadcast(grad, ctx.shape),)
 
 
 def _add_rows(full: np.ndarray, rows: np.ndarray, grad: np.ndarray) -> None:
