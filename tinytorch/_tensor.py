@@ -160,7 +160,13 @@ class Tensor:
 
     @data.setter
     def data(self, values: Tensor) -> None:
-        self._data = dtypes.as_array(values, getattr(values, "dtype", None))
+        if not isinstance(values, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got "
+                            f"{type(values).__name__}")  # fmt: skip
+        if self._requires_grad and values._data.dtype.kind != "f":
+            raise RuntimeError("data set to a tensor that requires gradients must be "
+                               "floating point")  # fmt: skip
+        self._data = values._data
 
     @property
     def shape(self) -> Size:
@@ -380,6 +386,10 @@ def _castable(result: Tensor, target: Tensor) -> bool:
 
 def _store(target: Tensor, values: np.ndarray) -> None:
     _castable(Tensor._wrap(values, None), target)
+    shape = target._data.shape
+    if values.shape != shape and np.broadcast_shapes(values.shape, shape) != shape:
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
+                           f"broadcast shape {list(values.shape)}")  # fmt: skip
     np.copyto(target._data, values, casting="unsafe")
     target._version[0] += 1
 

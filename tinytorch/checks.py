@@ -131,7 +131,9 @@ def check_windows(
 def check_dim(dim: int, ndim: int) -> int:
     """A dimension counted from the end if negative, checked (PyTorch's message)."""
     low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
-    if not isinstance(dim, int | np.integer) or not low <= dim <= high:
+    if not _is_int(dim):
+        raise TypeError(f"dim must be an integer, got {dim!r}")
+    if not low <= dim <= high:
         raise IndexError(f"Dimension out of range (expected to be in range of "
                          f"[{low}, {high}], but got {dim})")  # fmt: skip
     return int(dim) % max(ndim, 1)

@@ -124,19 +124,25 @@ def as_array(data: Any, dt: Any = None) -> np.ndarray:
     is refused."""
     if hasattr(data, "_data"):  # a Tensor
         data = data._data
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
     try:
         array = np.array(data, dtype=None if dt is None else as_dtype(dt).dtype)
-    except (ValueError, TypeError, OverflowError) as err:
-        raise TypeError(
-            f"cannot make a tensor from {type(data).__name__}: {err}"
-        ) from None
+    except ValueError as err:  # ragged lists
+        raise ValueError(f"cannot make a tensor from {type(data).__name__}: {err}"
+                         ) from None  # fmt: skip
+    except (TypeError, OverflowError) as err:
+        raise TypeError(f"cannot make a tensor from {type(data).__name__}: {err}"
+                        ) from None  # fmt: skip
     if dt is None and not isinstance(data, np.ndarray | np.generic):
         if array.dtype.kind == "f":  # Python floats: the default dtype
             array = array.astype(default_float(), copy=False)
         elif array.dtype.kind in "iu":  # Python ints: int64, as PyTorch
             array = array.astype(np.int64, copy=False)
-    if array.dtype not in _BY_NUMPY:
-        raise TypeError(
+    if array.dtype not in _BY_NUMPY:  # PyTorch: ValueError for a list of them
+        text = array.dtype.kind in "USO" and isinstance(data, list | tuple)
+        error = ValueError if text else TypeError
+        raise error(
             f"cannot make a tensor of {array.dtype} values from "
             f"{type(data).__name__}: tensors hold booleans, integers or floats"
         )

@@ -16,8 +16,6 @@ import os
 import numpy  # noqa: F401  (loads the BLAS library whose threads are limited here)
 from threadpoolctl import ThreadpoolController
 
-from .checks import check_int
-
 ENVIRONMENT = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _controller: ThreadpoolController | None = None
 
@@ -31,7 +29,10 @@ def _blas() -> ThreadpoolController:
 
 def set_num_threads(threads: int) -> None:
     """Let numpy's BLAS use `threads` threads (PyTorch's name for the same knob)."""
-    check_int("set_num_threads", "threads", threads)
+    if not isinstance(threads, int) or isinstance(threads, bool):
+        raise TypeError(f"set_num_threads: threads must be an int, got {threads!r}")
+    if threads < 1:
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {threads}")
     _blas().limit(limits=threads)
 
 
