@@ -41,6 +41,9 @@ NOT_OFFERED = {
     "torch.complex64": "tinytorch has no complex numbers",
     "torch.compile": "tinytorch runs eagerly; call the model itself",
     "torch.jit": "tinytorch runs eagerly; call the model itself",
+    "torch.unique": "not yet in tinytorch; numpy's np.unique(x.numpy()) gives the "
+    "values",
+    "torch.median": "not yet in tinytorch; x.sort(dim).values picks any quantile",
 }
 
 # Where tinytorch keeps a PyTorch name but not all of its meaning: each case raises
@@ -55,6 +58,14 @@ DIFFERENCES = {
     "tinytorch.ops": "tinytorch's primitive ops (one autograd Function each); "
     "PyTorch's torch.ops, its registry of compiled operators, is not part of "
     "tinytorch.",
+    "view(dtype)": "x.view(torch.float16) (reinterpreting the bytes) raises "
+    "NotImplementedError; x.view(*shape) works as in PyTorch.",
+    "random numbers": "tinytorch draws from numpy's generator, not PyTorch's: the "
+    "same seed gives reproducible numbers, but not PyTorch's numbers; the default "
+    "generator starts from seed 0 (PyTorch's from a random seed).",
+    "norm(p='nuc') and scatter(reduce=...)": "raise NotImplementedError.",
+    "einsum with mixed dtypes": "promotes the operands as every other op does; "
+    "PyTorch sometimes raises instead, depending on its internal path.",
     "higher derivatives": "backward(create_graph=True) and backward(inputs=...) "
     "raise NotImplementedError: tinytorch computes first derivatives into .grad.",
 }
