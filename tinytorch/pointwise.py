@@ -19,6 +19,10 @@ def operands(input: Any, other: Any) -> tuple[Tensor, Tensor]:
     """Both operands as tensors of the dtype PyTorch's promotion gives them."""
     if isinstance(other, Tensor) and other._data.dtype == input._data.dtype:
         return input, other  # the common case, kept fast
+    rank = _NUMBER_RANK.get(type(other))
+    if rank is not None and rank <= _KIND_RANK[input._data.dtype.kind]:
+        # a Python number of the tensor's category or below: the tensor's dtype
+        return input, Tensor._wrap(np.asarray(other, input._data.dtype), None)
     if not isinstance(other, OPERANDS):
         raise TypeError(f"unsupported operand type {type(other).__name__} for a "
                         f"tensor operation")  # fmt: skip
@@ -26,6 +30,10 @@ def operands(input: Any, other: Any) -> tuple[Tensor, Tensor]:
     if not isinstance(other, Tensor):
         other = Tensor._wrap(np.asarray(other, dt), None)
     return input._as(dt), other._as(dt)
+
+
+_NUMBER_RANK = {bool: 0, int: 1, float: 2}  # bool < integer < float
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _floats(input: Tensor, other: Any) -> tuple[Tensor, Tensor]:

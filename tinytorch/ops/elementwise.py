@@ -36,19 +36,24 @@ def _check_broadcast(op: str, a: np.ndarray, b: np.ndarray) -> None:
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
-        raise ShapeError(
-            f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-        ) from None
+        raise _unbroadcastable(op, a, b) from None
+
+
+def _unbroadcastable(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
+    return ShapeError(
+        f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together"
+    )
 
 
 class Add(Function):
     """a + b, with broadcasting."""
 
     def forward(ctx, a, b):
-        if a.shape != b.shape:
-            _check_broadcast("add", a, b)
         ctx.shapes = a.shape, b.shape
-        return a + b
+        try:  # numpy checks the shapes itself: no cost when they fit
+            return a + b
+        except ValueError:
+            raise _unbroadcastable("add", a, b) from None
 
     def backward(ctx, grad):
         return unbroadcast(grad, ctx.shapes[0]), unbroadcast(grad, ctx.shapes[1])
@@ -58,12 +63,13 @@ class Mul(Function):
     """a * b, with broadcasting; each input is kept only if the other needs it."""
 
     def forward(ctx, a, b):
-        if a.shape != b.shape:
-            _check_broadcast("mul", a, b)
         needs = ctx.needs_input_grad
         ctx.shapes = a.shape, b.shape
         ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
-        return a * b
+        try:
+            return a * b
+        except ValueError:
+            raise _unbroadcastable("mul", a, b) from None
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
