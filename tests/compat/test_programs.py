@@ -56,12 +56,12 @@ RUNS = [
 # these errors. Delete an entry once its program runs; a wrong number still fails.
 WAITING_FOR = {
     "mnist_cnn": "DataLoader(num_workers=0)",
-    "char_gpt-sdpa": "torch.tril",
-    "char_gpt-masked": "torch.tril",
-    "regression-step": "torch.linspace",
-    "regression-cosine": "torch.linspace",
-    "regression-multistep": "torch.linspace",
-    "regression-exponential": "torch.linspace",
+    "char_gpt-sdpa": "nn.ModuleList",
+    "char_gpt-masked": "nn.ModuleList",
+    "regression-step": "lr_scheduler.CosineAnnealingLR",
+    "regression-cosine": "lr_scheduler.CosineAnnealingLR",
+    "regression-multistep": "lr_scheduler.CosineAnnealingLR",
+    "regression-exponential": "lr_scheduler.CosineAnnealingLR",
     "tied_lm": "torch.stack",
     "checkpoint": "DataLoader(num_workers=0)",
 }

@@ -46,7 +46,7 @@ def main(epochs=20, batch_size=32, scheduler="step", lr=0.02, seed=0, init=None,
         nn.Linear(1, 32),
         nn.Tanh(),
         nn.Linear(32, 32),
-        nn.ReLU(),
+        nn.GELU(),
         nn.Linear(32, 1),
     ).to(device)
     if init is not None:
