@@ -23,12 +23,21 @@ AFTER_RTOL = 1e-4  # numbers computed from the trained weights (test loss, error
 
 
 @cache
+def mnist() -> tuple[np.ndarray, ...]:
+    return load_mnist(flatten=False)
+
+
+@cache
 def data(name: str) -> dict[str, Any]:
     """The data a program trains on: a few hundred images or a short text."""
     if name == "mnist_cnn":
-        x, y, x_test, y_test = load_mnist(flatten=False)
+        x, y, x_test, y_test = mnist()
         return {"images": x[:640], "labels": y[:640],
                 "test_images": x_test[:300], "test_labels": y_test[:300]}  # fmt: skip
+    if name == "tied_autoencoder":
+        x, _, x_test, _ = mnist()
+        return {"images": x[:1280].reshape(1280, 784),
+                "test_images": x_test[:300].reshape(300, 784)}  # fmt: skip
     if name == "checkpoint":
         x, y, x_test, y_test = load_tinydigits()
         return {"images": x, "labels": y, "test_images": x_test, "test_labels": y_test}
@@ -48,7 +57,9 @@ RUNS = [
     ("regression", (("scheduler", "multistep"),)),
     ("regression", (("scheduler", "exponential"),)),
     ("tied_lm", ()),
+    ("tied_autoencoder", ()),
     ("checkpoint", ()),
+    ("signal_cnn", ()),
 ]
 
 # The first gap each run meets on tinytorch today (a missing PyTorch name or
@@ -63,7 +74,9 @@ WAITING_FOR = {
     "regression-multistep": "lr_scheduler.CosineAnnealingLR",
     "regression-exponential": "lr_scheduler.CosineAnnealingLR",
     "tied_lm": "torch.stack",
+    "tied_autoencoder": "Module.to(device)",
     "checkpoint": "DataLoader(num_workers=0)",
+    "signal_cnn": "Tensor.std",
 }
 MISSING = (AttributeError, ImportError, TypeError, NotImplementedError)
 
@@ -207,6 +220,19 @@ def check_tied(want: dict, got: dict) -> None:
     same_accuracy(want, got, 512)
 
 
+def check_autoencoder(want: dict, got: dict) -> None:
+    assert rel(got["test_mse"], want["test_mse"]) <= AFTER_RTOL
+    assert abs(got["active"] - want["active"]) <= 1e-3  # a code or two may flip at 0
+    assert got["n_params"] == want["n_params"]
+
+
+def check_signals(want: dict, got: dict) -> None:
+    same_accuracy(want, got, 256)
+    assert abs(got["sure"] - want["sure"]) <= 1  # one may sit at the threshold
+    assert (got["n_conv"], got["first"]) == (want["n_conv"], want["first"])
+    assert rel(got["std"], want["std"]) <= LOSS_RTOL
+
+
 def check_checkpoint(want: dict, got: dict) -> None:
     assert rel(got["lrs"], want["lrs"]) <= 1e-9
     same_accuracy(want, got, len(data("checkpoint")["test_labels"]))
@@ -218,4 +244,5 @@ def check_checkpoint(want: dict, got: dict) -> None:
 
 
 CHECKS = {"mnist_cnn": check_mnist, "char_gpt": check_gpt, "regression": check_regression,
-          "tied_lm": check_tied, "checkpoint": check_checkpoint}  # fmt: skip
+          "tied_lm": check_tied, "tied_autoencoder": check_autoencoder,
+          "checkpoint": check_checkpoint, "signal_cnn": check_signals}  # fmt: skip
