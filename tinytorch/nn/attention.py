@@ -67,6 +67,7 @@ class CausalSelfAttention(Module):
     def __init__(
         self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True
     ) -> None:
+        super().__init__()
         check_int("CausalSelfAttention", "embed_dim", embed_dim)
         check_int("CausalSelfAttention", "num_heads", num_heads)
         if embed_dim % num_heads:
