@@ -7,6 +7,7 @@ Book: book/modules/04_losses.md
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,8 @@ def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     """The reduction, from PyTorch's deprecated size_average= and reduce= if given."""
     if size_average is None and reduce is None:
         return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  "reduction='sum' instead.", stacklevel=3)  # fmt: skip
     if reduce is not None and not reduce:
         return "none"
     return "sum" if size_average is not None and not size_average else "mean"
@@ -253,8 +256,14 @@ def nll_loss(
         input, _class_targets("nll_loss", input, target), weight, ignore_index
     )
     if reduction == "mean":
-        return losses.sum() / weights.sum()
+        return _weighted_mean(losses, weights.sum())
     return _reduce(losses, reduction)
+
+
+def _weighted_mean(losses: Tensor, total: float) -> Tensor:
+    """The losses' sum over the total weight; nan if every target is ignored, with
+    zero gradients (as PyTorch: the ignored positions get none)."""
+    return losses.sum() / total if total else losses.sum() + math.nan
 
 
 def _check_range(targets: np.ndarray, kept: np.ndarray, classes: int) -> None:
@@ -317,14 +326,15 @@ def cross_entropy(
     logp = input.log_softmax(axis)
     losses, weights = _picked(logp, targets, weight, ignore_index)
     mean = reduction == "mean"
-    loss = losses.sum() / weights.sum() if mean else _reduce(losses, reduction)
+    loss = _weighted_mean(losses, weights.sum()) if mean else _reduce(losses, reduction)
     if label_smoothing == 0:
         return loss
     view = (1, classes) + (1,) * (input.ndim - 2) if input.ndim > 1 else (classes,)
     scaled = logp if weight is None else logp * weight.reshape(view)
     smooth = -scaled.sum(axis) * Tensor._wrap(kept.astype(input._data.dtype), None)
     if reduction == "mean":
-        smooth = smooth.sum() / (weights.sum() if weight is not None else kept.sum())
+        total = weights.sum() if weight is not None else kept.sum()
+        smooth = _weighted_mean(smooth, total)
     elif reduction == "sum":
         smooth = smooth.sum()
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)

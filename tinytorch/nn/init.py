@@ -22,19 +22,11 @@ from .. import random
 from .._tensor import Tensor
 from ..autograd import no_grad
 
-_GAINS = {
-    "linear": 1.0,
-    "conv1d": 1.0,
-    "conv2d": 1.0,
-    "conv3d": 1.0,
-    "conv_transpose1d": 1.0,
-    "conv_transpose2d": 1.0,
-    "conv_transpose3d": 1.0,
-    "sigmoid": 1.0,
-    "tanh": 5 / 3,
-    "relu": math.sqrt(2),
-    "selu": 3 / 4,
-}
+_LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+           "conv_transpose2d", "conv_transpose3d", "sigmoid")  # fmt: skip
+_GAINS = {"tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4} | dict.fromkeys(
+    _LINEAR, 1
+)  # the linear ones: the int 1, as PyTorch returns
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
