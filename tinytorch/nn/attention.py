@@ -88,7 +88,7 @@ class CausalSelfAttention(Module):
         if x.ndim != 3 or x.shape[-1] != self.embed_dim:
             raise ShapeError(
                 f"CausalSelfAttention: input must be (batch, time, {self.embed_dim}), "
-                f"got {x.shape}"
+                f"got {tuple(x.shape)}"
             )
         b, t, _ = x.shape
         split = (b, t, self.num_heads, self.embed_dim // self.num_heads)

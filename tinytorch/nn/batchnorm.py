@@ -75,9 +75,9 @@ class _BatchNorm(Module):
             wanted = " or ".join(f"{d}D" for d in self.dims)
             raise ValueError(f"expected {wanted} input (got {input.ndim}D input)")
         if input.shape[1] != self.num_features:
-            raise ShapeError(f"{type(self).__name__}: input of shape {input.shape} has "
-                             f"{input.shape[1]} channels, num_features is "
-                             f"{self.num_features}")  # fmt: skip
+            shape, name = tuple(input.shape), type(self).__name__
+            raise ShapeError(f"{name}: input of shape {shape} has {shape[1]} channels, "
+                             f"num_features is {self.num_features}")  # fmt: skip
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1

@@ -245,9 +245,10 @@ def scaled_dot_product_attention(
         or query.shape[-1] != key.shape[-1]
         or (key.shape[:-1] != value.shape[:-1])
     ):
+        q, k, v = (tuple(t.shape) for t in (query, key, value))
         raise ShapeError(
-            f"scaled_dot_product_attention: query {query.shape}, key {key.shape} and "
-            f"value {value.shape} must be (..., L, E), (..., S, E) and (..., S, Ev)"
+            f"scaled_dot_product_attention: query {q}, key {k} and value {v} must be "
+            f"(..., L, E), (..., S, E) and (..., S, Ev)"
         )
     if enable_gqa:
         raise NotImplementedError(

@@ -314,7 +314,7 @@ def cross_entropy(
         )
     axis = min(1, input.ndim - 1)
     classes = input.shape[axis]
-    if target.is_floating_point():
+    if target.is_floating_point() and target.shape == input.shape:
         return _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
     targets = _class_targets("cross_entropy", input, target)
     kept = targets != ignore_index
@@ -340,20 +340,9 @@ def cross_entropy(
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
-def _soft_cross_entropy(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None,
-    reduction: str,
-    label_smoothing: float,
-) -> Tensor:
+def _soft_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None,
+                        reduction: str, label_smoothing: float) -> Tensor:  # fmt: skip
     """-sum over classes of p log softmax(input), p the target probabilities."""
-    if target.shape != input.shape:
-        raise RuntimeError(
-            f"cross_entropy: target probabilities of shape "
-            f"{tuple(target.shape)} for scores of shape "
-            f"{tuple(input.shape)}; they must match"
-        )
     axis = min(1, input.ndim - 1)
     classes = input.shape[axis]
     if label_smoothing:

@@ -78,13 +78,13 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         params, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep=params)
             params[name] = value
         elif name in params:
             _check_kind(value, (), "as parameter", name, "torch.nn.Parameter")
             params[name] = None
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep=modules)
             modules[name] = value
         elif name in modules:
             _check_kind(value, (), "as child module", name, "torch.nn.Module")
@@ -97,11 +97,13 @@ class Module:
             buffers[name] = value
         object.__setattr__(self, name, value)  # also an attribute: read at no cost
 
-    def _forget(self, name: str) -> None:
-        """Unregister `name` wherever it is (it is about to be registered anew)."""
+    def _forget(self, name: str, keep: dict | None = None) -> None:
+        """Unregister `name` from every registry but `keep` (its place kept there)."""
         for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
-        self._non_persistent_buffers_set.discard(name)
+            if registry is not keep:
+                registry.pop(name, None)
+        if keep is not self._buffers:
+            self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:  # only for names not found otherwise
         for registry in ("_parameters", "_buffers", "_modules"):
@@ -126,7 +128,7 @@ class Module:
                            f"{kind} name can't be empty string \"\"")  # fmt: skip
         if name not in registry and hasattr(self, name):
             raise KeyError(f"attribute '{name}' already exists")
-        self._forget(name)
+        self._forget(name, keep=registry)
         registry[name] = value
         object.__setattr__(self, name, value)
 
