@@ -64,9 +64,8 @@ class CausalSelfAttention(Module):
     positions 0..t only; queries, keys and values are linear maps of the input
     (PyTorch's q_proj, k_proj, v_proj, out_proj)."""
 
-    def __init__(
-        self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True
-    ) -> None:
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0,
+                 bias: bool = True) -> None:  # fmt: skip
         super().__init__()
         check_int("CausalSelfAttention", "embed_dim", embed_dim)
         check_int("CausalSelfAttention", "num_heads", num_heads)

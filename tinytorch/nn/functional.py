@@ -33,9 +33,8 @@ def _floating(op: str, input: Tensor) -> None:
         raise NotImplementedError(f"\"{op}\" not implemented for '{input.dtype.name}'")
 
 
-def _maybe_inplace(
-    input: Tensor, inplace: bool, fn: Callable[..., Tensor], *args: Any
-) -> Tensor:
+def _maybe_inplace(input: Tensor, inplace: bool, fn: Callable[..., Tensor], *args: Any
+                   ) -> Tensor:  # fmt: skip
     """fn(input, *args), or with inplace=True the same written into `input`."""
     return input._inplace(fn, *args) if inplace else fn(input, *args)
 
@@ -77,9 +76,8 @@ def _leaky_relu(x: Tensor, negative_slope: float) -> Tensor:
     return x * _constant(np.where(x._data > 0, 1, negative_slope), x)
 
 
-def leaky_relu(
-    input: Tensor, negative_slope: float = 0.01, inplace: bool = False
-) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False
+               ) -> Tensor:  # fmt: skip
     """x where x > 0, else negative_slope * x: a ReLU whose negative side still
     learns a little."""
     return _maybe_inplace(input, inplace, _leaky_relu, negative_slope)
@@ -130,17 +128,15 @@ def _softmax_dim(name: str, ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(
-    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
-) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:  # fmt: skip
     """Probabilities along `dim` that sum to one."""
     dim = _softmax_dim("softmax", input.ndim) if dim is None else dim
     return input.softmax(dim, dtype=dtype)
 
 
-def log_softmax(
-    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
-) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:  # fmt: skip
     """log(softmax(x)) along `dim`, computed stably."""
     dim = _softmax_dim("log_softmax", input.ndim) if dim is None else dim
     return input.log_softmax(dim, dtype=dtype)
@@ -149,9 +145,8 @@ def log_softmax(
 # --------------------------------------------------------------------- dropout
 
 
-def dropout(
-    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
-) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+            ) -> Tensor:  # fmt: skip
     """Zero each value with probability p and scale the rest by 1/(1-p), while
     `training` (True unless said, as in PyTorch); the input itself otherwise."""
     if not 0 <= p <= 1:
@@ -166,15 +161,10 @@ def dropout(
 # ------------------------------------------------------------------ embeddings
 
 
-def embedding(
-    input: Tensor,
-    weight: Tensor,
-    padding_idx: int | None = None,
-    max_norm: float | None = None,
-    norm_type: float = 2.0,
-    scale_grad_by_freq: bool = False,
-    sparse: bool = False,
-) -> Tensor:
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False
+              ) -> Tensor:  # fmt: skip
     """Rows of `weight` (num_embeddings, embedding_dim) picked by the integer ids
     of `input`, any shape; a row picked twice gets both gradients (see
     `ops.Index`), and the row `padding_idx` none."""
@@ -225,16 +215,11 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 # ------------------------------------------------------------------- attention
 
 
-def scaled_dot_product_attention(
-    query: Tensor,
-    key: Tensor,
-    value: Tensor,
-    attn_mask: Tensor | np.ndarray | None = None,
-    dropout_p: float = 0.0,
-    is_causal: bool = False,
-    scale: float | None = None,
-    enable_gqa: bool = False,
-) -> Tensor:
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
+                                 attn_mask: Tensor | np.ndarray | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False,
+                                 scale: float | None = None, enable_gqa: bool = False
+                                 ) -> Tensor:  # fmt: skip
     """softmax(query @ key^T * scale + mask) @ value over (..., time, dim) tensors,
     scale 1/sqrt(dim) by default. A boolean `attn_mask` says which keys each query
     may see (True: take part), a float one is added to the scores; `is_causal` lets
@@ -267,12 +252,9 @@ def scaled_dot_product_attention(
     return dropout(scores.softmax(-1), dropout_p) @ value
 
 
-def _attention_mask(
-    attn_mask: Tensor | np.ndarray | None,
-    is_causal: bool,
-    shape: tuple[int, int],
-    dtype: np.dtype,
-) -> np.ndarray | None:
+def _attention_mask(attn_mask: Tensor | np.ndarray | None, is_causal: bool,
+                    shape: tuple[int, int], dtype: np.dtype
+                    ) -> np.ndarray | None:  # fmt: skip
     """The mask as numbers to add to the scores: 0 where a query may look, -inf
     where it may not."""
     if attn_mask is not None and is_causal:

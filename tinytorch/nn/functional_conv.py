@@ -35,12 +35,8 @@ def _ints(value: Any, n: int, name: str) -> tuple[int, ...]:
 # ------------------------------------------------------------------------- padding
 
 
-def pad(
-    input: Tensor,
-    pad: Sequence[int],
-    mode: str = "constant",
-    value: float | None = None,
-) -> Tensor:
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: float | None = None) -> Tensor:  # fmt: skip
     """Pad the last len(pad) // 2 dimensions: pad = (left, right) for the last,
     then (top, bottom) for the one before, ...; negative sizes crop. "constant"
     fills with `value` (0), "reflect" mirrors without the edge, "replicate" repeats
@@ -100,45 +96,23 @@ def _constant_pad(input: Tensor, sides: list[tuple[int, int]], value: float) -> 
 # --------------------------------------------------------------------- convolution
 
 
-def conv1d(
-    input: Tensor,
-    weight: Tensor,
-    bias: Tensor | None = None,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:  # fmt: skip
     """1-d convolution of sequences (N, C, L) with weight (out_channels,
     C / groups, k): conv2d on images one pixel high."""
     return _conv(1, input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv2d(
-    input: Tensor,
-    weight: Tensor,
-    bias: Tensor | None = None,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:  # fmt: skip
     """2-d convolution (cross-correlation, as PyTorch's) of images (N, C, H, W) with
     weight (out_channels, C / groups, kh, kw); padding is a size, a pair, "valid"
     (none) or "same" (the output as large as the input)."""
     return _conv(2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def _conv(
-    dims: int,
-    input: Tensor,
-    weight: Tensor,
-    bias: Tensor | None,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    groups: int,
-) -> Tensor:
+def _conv(dims: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
+          padding: Any, dilation: Any, groups: int) -> Tensor:  # fmt: skip
     op = f"conv{dims}d"
     if input.ndim not in (dims + 1, dims + 2):
         raise RuntimeError(
@@ -194,15 +168,9 @@ def _check_conv(x: Tensor, weight: Tensor, bias: Tensor | None, groups: int) -> 
             )
 
 
-def _conv2d(
-    x: Tensor,
-    weight: Tensor,
-    bias: Tensor | None,
-    stride: tuple[int, int],
-    padding: Any,
-    dilation: tuple[int, int],
-    groups: int,
-) -> Tensor:
+def _conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, int],
+            padding: Any, dilation: tuple[int, int], groups: int
+            ) -> Tensor:  # fmt: skip
     """The convolution of a batch of images: im2col, then one matrix product."""
     _check_conv(x, weight, bias, groups)
     if min(stride) < 1 or min(dilation) < 1:

@@ -45,15 +45,9 @@ def _tensors(op: str, input: Any, target: Any) -> None:
             )
 
 
-def _elementwise(
-    op: str,
-    input: Tensor,
-    target: Tensor,
-    reduction: str,
-    weight: Tensor | None,
-    loss: Callable[[Tensor], Tensor],
-    weighted_mean: bool = True,
-) -> Tensor:
+def _elementwise(op: str, input: Tensor, target: Tensor, reduction: str,
+                 weight: Tensor | None, loss: Callable[[Tensor], Tensor],
+                 weighted_mean: bool = True) -> Tensor:  # fmt: skip
     """loss(input - target) for each element (PyTorch warns, and broadcasts, if the
     shapes differ), times `weight`, reduced; a weighted mean divides by the sum of
     the weights if `weighted_mean`."""
@@ -80,27 +74,17 @@ def _elementwise(
     return _reduce(losses, reduction)
 
 
-def mse_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-    weight: Tensor | None = None,
-) -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None,
+             reduce: Any = None, reduction: str = "mean", weight: Tensor | None = None
+             ) -> Tensor:  # fmt: skip
     """Squared error (x - y)²."""
     reduction = _reduction(size_average, reduce, reduction)
     return _elementwise("mse_loss", input, target, reduction, weight, lambda d: d * d)
 
 
-def l1_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-    weight: Tensor | None = None,
-) -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Tensor | None = None
+            ) -> Tensor:  # fmt: skip
     """Absolute error |x - y|."""
     reduction = _reduction(size_average, reduce, reduction)
     return _elementwise("l1_loss", input, target, reduction, weight, lambda d: d.abs())
@@ -115,57 +99,35 @@ def _quadratic_then_linear(d: Tensor, width: float, slope: float) -> Tensor:
     return quadratic * inside + (size - 0.5 * width) * slope * (1 - inside)
 
 
-def smooth_l1_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-    beta: float = 1.0,
-) -> Tensor:
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None,
+                   reduce: Any = None, reduction: str = "mean", beta: float = 1.0
+                   ) -> Tensor:  # fmt: skip
     """0.5 (x - y)² / beta where |x - y| < beta, |x - y| - beta / 2 elsewhere."""
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     reduction = _reduction(size_average, reduce, reduction)
-    return _elementwise(
-        "smooth_l1_loss",
-        input,
-        target,
-        reduction,
-        None,
-        lambda d: d.abs() if beta == 0 else _quadratic_then_linear(d, beta, 1),
-    )
+
+    def loss(d: Tensor) -> Tensor:
+        return d.abs() if beta == 0 else _quadratic_then_linear(d, beta, 1)
+
+    return _elementwise("smooth_l1_loss", input, target, reduction, None, loss)
 
 
-def huber_loss(
-    input: Tensor,
-    target: Tensor,
-    reduction: str = "mean",
-    delta: float = 1.0,
-    weight: Tensor | None = None,
-) -> Tensor:
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+               delta: float = 1.0, weight: Tensor | None = None) -> Tensor:  # fmt: skip
     """0.5 (x - y)² where |x - y| < delta, delta (|x - y| - delta / 2) elsewhere."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    return _elementwise(
-        "huber_loss",
-        input,
-        target,
-        reduction,
-        weight,
-        lambda d: _quadratic_then_linear(d, delta, delta),
-        weighted_mean=False,
-    )
+
+    def loss(d: Tensor) -> Tensor:
+        return _quadratic_then_linear(d, delta, delta)
+
+    return _elementwise("huber_loss", input, target, reduction, weight, loss, False)
 
 
-def binary_cross_entropy(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None = None,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: Any = None, reduce: Any = None,
+                         reduction: str = "mean") -> Tensor:  # fmt: skip
     """-(y log p + (1 - y) log(1 - p)) for probabilities p (after a sigmoid); each
     log held at -100 or above, as PyTorch's (see `ops.BinaryCrossEntropy`)."""
     _tensors("binary_cross_entropy", input, target)
@@ -187,15 +149,12 @@ def binary_cross_entropy(
     return _reduce(losses if weight is None else losses * weight, reduction)
 
 
-def binary_cross_entropy_with_logits(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None = None,
-    size_average: Any = None,
-    reduce: Any = None,
-    reduction: str = "mean",
-    pos_weight: Tensor | None = None,
-) -> Tensor:
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Tensor | None = None,
+                                     size_average: Any = None, reduce: Any = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None
+                                     ) -> Tensor:  # fmt: skip
     """Binary cross-entropy of sigmoid(input), computed stably as (1 - y) z +
     w (log(1 + e ** -|z|) + max(-z, 0)), w = 1 + (pos_weight - 1) y weighing the
     positive targets."""
@@ -238,15 +197,9 @@ def _class_targets(op: str, input: Tensor, target: Tensor) -> np.ndarray:
     return target._data.astype(np.int64)
 
 
-def nll_loss(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None = None,
-    size_average: Any = None,
-    ignore_index: int = -100,
-    reduce: Any = None,
-    reduction: str = "mean",
-) -> Tensor:
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
+             reduction: str = "mean") -> Tensor:  # fmt: skip
     """-input[target] (log-probabilities, classes along dim 1, or 0 for a single
     sample) times the class weight; the mean divides by the weights of the targets
     that are not `ignore_index`."""
@@ -272,9 +225,8 @@ def _check_range(targets: np.ndarray, kept: np.ndarray, classes: int) -> None:
         raise IndexError(f"Target {targets[wrong].flat[0]} is out of bounds.")
 
 
-def _picked(
-    input: Tensor, targets: np.ndarray, weight: Tensor | None, ignore_index: int
-) -> tuple[Tensor, np.ndarray]:
+def _picked(input: Tensor, targets: np.ndarray, weight: Tensor | None, ignore_index: int
+            ) -> tuple[Tensor, np.ndarray]:  # fmt: skip
     """-input[target] * weight[target] at each position (0 where ignored), and those
     weights."""
     axis, classes = min(1, input.ndim - 1), input.shape[min(1, input.ndim - 1)]
@@ -287,16 +239,10 @@ def _picked(
     return -picked.squeeze(axis) * Tensor._wrap(weights, None), weights
 
 
-def cross_entropy(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None = None,
-    size_average: Any = None,
-    ignore_index: int = -100,
-    reduce: Any = None,
-    reduction: str = "mean",
-    label_smoothing: float = 0.0,
-) -> Tensor:
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: Any = None, ignore_index: int = -100,
+                  reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
     """Cross-entropy from scores (N, C) or (N, C, d1, ...) (or (C,)): log-softmax
     over the classes, then nll_loss for class indices, or -sum(p log q) for target
     probabilities of the input's shape. label_smoothing=e mixes each target with

@@ -16,13 +16,8 @@ from .._tensor import Tensor
 from ..checks import ShapeError, check_dim
 
 
-def normalize(
-    input: Tensor,
-    p: float = 2.0,
-    dim: int = 1,
-    eps: float = 1e-12,
-    out: Tensor | None = None,
-) -> Tensor:
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:  # fmt: skip
     """input / max(‖input‖_p, eps) along `dim`: unit vectors, and zero ones left
     zero (the norm is held at eps before its root, so its gradient stays finite)."""
     if out is not None:
@@ -32,13 +27,8 @@ def normalize(
     return input / (total if p == 1 else total ** (1 / p))
 
 
-def layer_norm(
-    input: Tensor,
-    normalized_shape: Any,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    eps: float = 1e-5,
-) -> Tensor:
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:  # fmt: skip
     """Normalise over the last len(normalized_shape) axes to mean 0, variance 1
     (biased, as PyTorch), then scale by `weight` and shift by `bias`."""
     shape = tuple(np.atleast_1d(normalized_shape).tolist())  # an int: one axis
@@ -61,16 +51,10 @@ def layer_norm(
     return ops.LayerNorm.apply(input, *params, dims=len(shape), eps=eps)
 
 
-def batch_norm(
-    input: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5
+               ) -> Tensor:  # fmt: skip
     """Normalise each channel (axis 1) to mean 0 and variance 1, then scale by
     `weight` and shift by `bias`.
 

@@ -28,16 +28,9 @@ def _pooled(size: int, reach: int, stride: int, padding: int, ceil_mode: bool) -
     return count - 1 if ceil_mode and (count - 1) * stride >= size + padding else count
 
 
-def _windows(
-    op: str,
-    x: Tensor,
-    kernel_size: Any,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    ceil_mode: bool,
-    fill: float,
-) -> tuple[Tensor, tuple]:
+def _windows(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
+             dilation: Any, ceil_mode: bool, fill: float
+             ) -> tuple[Tensor, tuple]:  # fmt: skip
     """The pooling windows of images x (N, C, H, W) as columns (C, kh*kw, OH*OW*N),
     with the output's shape (C, OH, OW, N); padding is filled with `fill`."""
     kernel = _ints(kernel_size, 2, "kernel_size")
@@ -76,9 +69,8 @@ def _windows(
     return columns.reshape(c, kernel[0] * kernel[1], -1), (c, oh, ow, n)
 
 
-def _images(
-    pool: Callable[..., Tensor], input: Tensor, dims: int, *args: Any
-) -> Tensor:
+def _images(pool: Callable[..., Tensor], input: Tensor, dims: int, *args: Any
+            ) -> Tensor:  # fmt: skip
     """`pool` on images (N, C, H, W), for input of `dims` spatial dimensions, batched
     or not; 1-d input is images one pixel high."""
     if input.ndim not in (dims + 1, dims + 2):
@@ -96,15 +88,9 @@ def _one_high(value: Any, fill: int) -> Any:
     return value if value is None or value == [] else (fill, *_ints(value, 1, "size"))
 
 
-def max_pool2d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-    return_indices: bool = False,
-) -> Tensor:
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor:  # fmt: skip
     """The maximum of each window; its gradient goes to the first maximum (in
     reading order), as PyTorch's does. Padding never wins (it is -inf)."""
     if return_indices:
@@ -128,15 +114,9 @@ def max_pool2d(
     return _images(pool, input, 2)
 
 
-def max_pool1d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-    return_indices: bool = False,
-) -> Tensor:
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False
+               ) -> Tensor:  # fmt: skip
     """The maximum of each window of sequences (N, C, L)."""
     settings = [
         _one_high(v, f)
@@ -147,15 +127,9 @@ def max_pool1d(
     )
 
 
-def avg_pool2d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-    divisor_override: int | None = None,
-) -> Tensor:
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:  # fmt: skip
     """The mean of each window. Zero padding counts in the mean unless
     count_include_pad=False; a window that hangs over the padding (ceil_mode)
     counts only what it covers."""
@@ -185,9 +159,8 @@ def avg_pool2d(
     return _images(pool, input, 2)
 
 
-def _covered(
-    size: int, kernel: int, stride: int, padding: int, count: int, include_pad: bool
-) -> np.ndarray:
+def _covered(size: int, kernel: int, stride: int, padding: int, count: int,
+             include_pad: bool) -> np.ndarray:  # fmt: skip
     """How many positions each of `count` windows averages over, along one axis."""
     start = np.arange(count) * stride - padding
     end = np.minimum(start + kernel, size + padding)
@@ -196,14 +169,9 @@ def _covered(
     return np.minimum(end, size) - np.maximum(start, 0)
 
 
-def avg_pool1d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-) -> Tensor:
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True
+               ) -> Tensor:  # fmt: skip
     """The mean of each window of sequences (N, C, L)."""
     kernel, step = _one_high(kernel_size, 1), _one_high(stride, 1)
     return _images(

@@ -70,16 +70,14 @@ def _fill(tensor: Tensor, values: Any, generator: Any = None) -> Tensor:
     return tensor
 
 
-def uniform_(
-    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None
-) -> Tensor:
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None
+             ) -> Tensor:  # fmt: skip
     """Fill with draws from U(a, b)."""
     return _fill(tensor, lambda: random.rng().uniform(a, b, tensor.shape), generator)
 
 
-def normal_(
-    tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None
-) -> Tensor:
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None
+            ) -> Tensor:  # fmt: skip
     """Fill with draws from N(mean, std²) (float32 draws for a float32 tensor)."""
     dtype = np.float32 if tensor._data.dtype == np.float32 else np.float64
 
@@ -89,14 +87,8 @@ def normal_(
     return _fill(tensor, draw, generator)
 
 
-def trunc_normal_(
-    tensor: Tensor,
-    mean: float = 0.0,
-    std: float = 1.0,
-    a: float = -2.0,
-    b: float = 2.0,
-    generator: Any = None,
-) -> Tensor:
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: Any = None) -> Tensor:  # fmt: skip
     """Fill with draws from N(mean, std²) kept only inside [a, b] (drawn again
     until they fall there)."""
 
@@ -157,26 +149,18 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
-def kaiming_uniform_(
-    tensor: Tensor,
-    a: float = 0,
-    mode: str = "fan_in",
-    nonlinearity: str = "leaky_relu",
-    generator: Any = None,
-) -> Tensor:
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu", generator: Any = None
+                     ) -> Tensor:  # fmt: skip
     """U(±gain * sqrt(3 / fan)) (He et al., 2015): for ReLU networks; the gain is
     that of a leaky ReLU of slope `a` unless `nonlinearity` names another."""
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(
-    tensor: Tensor,
-    a: float = 0,
-    mode: str = "fan_in",
-    nonlinearity: str = "leaky_relu",
-    generator: Any = None,
-) -> Tensor:
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu", generator: Any = None
+                    ) -> Tensor:  # fmt: skip
     """N(0, gain² / fan) (He et al., 2015)."""
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 

@@ -316,9 +316,8 @@ class Module:
         return self
 
     # ------------------------------------------------------------- state
-    def state_dict(
-        self, *, destination: Any = None, prefix: str = "", keep_vars: bool = False
-    ) -> OrderedDict[str, Tensor]:
+    def state_dict(self, *, destination: Any = None, prefix: str = "",
+                   keep_vars: bool = False) -> OrderedDict[str, Tensor]:  # fmt: skip
         """Every parameter and persistent buffer by dotted name, as tensors that
         share the module's memory (clone them to keep a snapshot)."""
         out = OrderedDict() if destination is None else destination
@@ -332,9 +331,8 @@ class Module:
                                  keep_vars=keep_vars)  # fmt: skip
         return out
 
-    def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
-    ) -> _IncompatibleKeys:
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:  # fmt: skip
         """Copy tensors into the parameters and buffers of the same names. Returns
         (missing_keys, unexpected_keys); with `strict`, any of them is an error,
         as is always a shape that differs."""

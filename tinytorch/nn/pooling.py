@@ -71,14 +71,9 @@ class MaxPool2d(_MaxPoolNd):
 class AvgPool1d(Module):
     """The mean of each window of sequences (N, C, L)."""
 
-    def __init__(
-        self,
-        kernel_size: Any,
-        stride: Any = None,
-        padding: Any = 0,
-        ceil_mode: bool = False,
-        count_include_pad: bool = True,
-    ) -> None:
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True
+                 ) -> None:  # fmt: skip
         super().__init__()
         self.kernel_size = _ints(kernel_size, 1, "kernel_size")
         self.stride = _ints(kernel_size if stride is None else stride, 1, "stride")
@@ -105,15 +100,9 @@ class AvgPool1d(Module):
 class AvgPool2d(Module):
     """The mean of each window of images (N, C, H, W)."""
 
-    def __init__(
-        self,
-        kernel_size: Any,
-        stride: Any = None,
-        padding: Any = 0,
-        ceil_mode: bool = False,
-        count_include_pad: bool = True,
-        divisor_override: int | None = None,
-    ) -> None:
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:  # fmt: skip
         super().__init__()
         self.kernel_size, self.stride = (
             kernel_size,

@@ -21,20 +21,12 @@ class Embedding(Module):
     from N(0, 1) as in PyTorch: token ids in, their vectors out. The row
     `padding_idx` starts at zero and never learns."""
 
-    def __init__(
-        self,
-        num_embeddings: int,
-        embedding_dim: int,
-        padding_idx: int | None = None,
-        max_norm: float | None = None,
-        norm_type: float = 2.0,
-        scale_grad_by_freq: bool = False,
-        sparse: bool = False,
-        _weight: Tensor | None = None,
-        _freeze: bool = False,
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
+    def __init__(self, num_embeddings: int, embedding_dim: int,
+                 padding_idx: int | None = None, max_norm: float | None = None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight: Tensor | None = None,
+                 _freeze: bool = False, device: Any = None, dtype: Any = None
+                 ) -> None:  # fmt: skip
         super().__init__()
         check_int("Embedding", "num_embeddings", num_embeddings, low=0)
         check_int("Embedding", "embedding_dim", embedding_dim, low=0)

@@ -24,13 +24,8 @@ class TransformerBlock(Module):
     carries each position's vector through, and every sub-layer adds to it. The
     feed-forward network's GELU is the tanh approximation, as GPT-2's."""
 
-    def __init__(
-        self,
-        d_model: int,
-        nhead: int,
-        dim_feedforward: int | None = None,
-        dropout: float = 0.0,
-    ) -> None:
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int | None = None,
+                 dropout: float = 0.0) -> None:  # fmt: skip
         super().__init__()
         hidden = dim_feedforward or 4 * d_model
         self.ln_1 = LayerNorm(d_model)

@@ -22,13 +22,9 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [p.grad for p in many if p.grad is not None]
 
 
-def clip_grad_norm_(
-    parameters: Tensor | Iterable[Tensor],
-    max_norm: float,
-    norm_type: float = 2.0,
-    error_if_nonfinite: bool = False,
-    foreach: Any = None,
-) -> Tensor:
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                    foreach: Any = None) -> Tensor:  # fmt: skip
     """Scale every gradient by max_norm / (total norm + 1e-6) if that is below one,
     the total norm being that of all the gradients as one vector; returns it."""
     grads = _grads(parameters)
@@ -51,9 +47,8 @@ def clip_grad_norm_(
     return Tensor._wrap(np.asarray(total), None)
 
 
-def clip_grad_value_(
-    parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: Any = None
-) -> None:
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
+                     foreach: Any = None) -> None:  # fmt: skip
     """Hold every gradient value in [-clip_value, clip_value]."""
     for g in _grads(parameters):
         np.clip(g._data, -clip_value, clip_value, out=g._data)
