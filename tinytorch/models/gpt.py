@@ -17,7 +17,7 @@ from .._tensor import Tensor
 from ..autograd import no_grad
 from ..checks import ShapeError, check_int, check_number
 from ..creation import tensor
-from ..nn import Dropout, Embedding, LayerNorm, Linear, Module
+from ..nn import Dropout, Embedding, LayerNorm, Linear, Module, ModuleList
 from ..nn.attention import KVCache
 from ..nn.transformer import TransformerBlock
 
@@ -39,16 +39,17 @@ class GPT(Module):
     layer norm and a linear head over the vocabulary."""
 
     def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
         for name in ("block_size", "vocab_size", "n_layer", "n_head", "n_embd"):
             check_int("GPTConfig", name, getattr(config, name))
         self.config = config
         self.wte = Embedding(config.vocab_size, config.n_embd)  # token embeddings
         self.wpe = Embedding(config.block_size, config.n_embd)  # position embeddings
         self.drop = Dropout(config.dropout)
-        self.blocks = [
+        self.blocks = ModuleList(
             TransformerBlock(config.n_embd, config.n_head, dropout=config.dropout)
             for _ in range(config.n_layer)
-        ]
+        )
         self.ln_f = LayerNorm(config.n_embd)
         self.lm_head = Linear(config.n_embd, config.vocab_size, bias=False)
         self._init_weights()
@@ -75,7 +76,7 @@ class GPT(Module):
     ) -> Tensor:
         """Scores (batch, time, vocab_size) for the token after each position of
         `idx` (batch, time); with `caches`, `idx` continues the cached positions."""
-        idx = idx._data if isinstance(idx, Tensor) else np.asarray(idx)
+        idx = idx if isinstance(idx, Tensor) else tensor(np.asarray(idx))
         if idx.ndim != 2:
             raise ShapeError(
                 f"GPT: idx must be (batch, time) token ids, got {idx.shape}"
@@ -88,7 +89,7 @@ class GPT(Module):
                 f"{self.config.block_size}; crop the context to the last "
                 f"{self.config.block_size} tokens"
             )
-        pos = np.arange(start, start + t)
+        pos = tensor(np.arange(start, start + t))
         x = self.drop(self.wte(idx) + self.wpe(pos))  # (b, t, n_embd)
         for i, block in enumerate(self.blocks):
             x = block(x, caches[i] if caches else None)  # (b, t, n_embd)
@@ -98,8 +99,8 @@ class GPT(Module):
         """Each block's attention weights (batch, heads, time, time) for `idx`."""
         maps = []
         with no_grad():
-            idx = np.asarray(getattr(idx, "_data", idx))
-            x = self.wte(idx) + self.wpe(np.arange(idx.shape[1]))
+            idx = idx if isinstance(idx, Tensor) else tensor(np.asarray(idx))
+            x = self.wte(idx) + self.wpe(tensor(np.arange(idx.shape[1])))
             for block in self.blocks:
                 maps.append(block.attn.weights(block.ln_1(x)))
                 x = block(x)

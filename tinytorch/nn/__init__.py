@@ -6,27 +6,60 @@ Book: book/modules/03_layers.md
 from typing import Any
 
 from .. import compatibility
-from . import functional, init
-from .activation import GELU, ReLU, Sigmoid, Softmax, Tanh
+from . import functional, init, utils
+from .activation import (
+    ELU,
+    GELU,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
 from .attention import CausalSelfAttention, KVCache
-from .container import Sequential
-from .conv import Conv2d
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .conv import Conv1d, Conv2d
 from .dropout import Dropout
-from .flatten import Flatten
-from .linear import Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
-from .module import Buffer, Module, Parameter
-from .normalization import BatchNorm2d, LayerNorm
-from .pooling import AvgPool2d, MaxPool2d
+from .flatten import Flatten, Unflatten
+from .linear import Identity, Linear
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from .module import Module
+from .normalization import LayerNorm
+from .parameter import Buffer, Parameter
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from .sparse import Embedding
 from .transformer import TransformerBlock
 
 __all__ = [
-    "GELU", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm2d", "Buffer",
-    "CausalSelfAttention", "Conv2d", "CrossEntropyLoss", "Dropout", "Embedding",
-    "Flatten", "KVCache", "LayerNorm", "Linear", "MSELoss", "MaxPool2d", "Module",
-    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh",
-    "TransformerBlock", "functional", "init",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "BCELoss",
+    "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Buffer", "CausalSelfAttention",
+    "Conv1d", "Conv2d", "CrossEntropyLoss", "Dropout", "ELU", "Embedding", "Flatten",
+    "GELU", "HuberLoss", "Identity", "KVCache", "L1Loss", "LayerNorm", "LeakyReLU",
+    "Linear", "LogSoftmax", "MSELoss", "MaxPool1d", "MaxPool2d", "Module",
+    "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ParameterDict",
+    "ParameterList", "ReLU", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss",
+    "Softmax", "Softplus", "Tanh", "TransformerBlock", "Unflatten", "functional",
+    "init", "utils",
 ]  # fmt: skip
 
 

@@ -64,9 +64,9 @@ class CausalSelfAttention(Module):
     positions 0..t only; queries, keys and values are linear maps of the input
     (PyTorch's q_proj, k_proj, v_proj, out_proj)."""
 
-    def __init__(
-        self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True
-    ) -> None:
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0,
+                 bias: bool = True) -> None:  # fmt: skip
+        super().__init__()
         check_int("CausalSelfAttention", "embed_dim", embed_dim)
         check_int("CausalSelfAttention", "num_heads", num_heads)
         if embed_dim % num_heads:
@@ -87,7 +87,7 @@ class CausalSelfAttention(Module):
         if x.ndim != 3 or x.shape[-1] != self.embed_dim:
             raise ShapeError(
                 f"CausalSelfAttention: input must be (batch, time, {self.embed_dim}), "
-                f"got {x.shape}"
+                f"got {tuple(x.shape)}"
             )
         b, t, _ = x.shape
         split = (b, t, self.num_heads, self.embed_dim // self.num_heads)

@@ -14,12 +14,16 @@ class Dropout(Module):
     """Zero each value with probability p while training and scale the rest by
     1/(1-p); the identity in evaluation mode."""
 
-    def __init__(self, p: float = 0.5) -> None:
-        F.check_dropout_probability(p)
-        self.p = p
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(
+                f"dropout probability has to be between 0 and 1, but got {p}"
+            )
+        self.p, self.inplace = p, inplace
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.dropout(x, self.p, self.training)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"

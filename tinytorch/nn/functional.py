@@ -1,289 +1,267 @@
 """The function namespace, as PyTorch's ``torch.nn.functional`` (import it as F):
 layers, activations and losses as plain functions. The modules call these.
 
+This file holds the activations, linear, dropout, embeddings and attention;
+normalisation (functional_norm.py), convolution and padding (functional_conv.py),
+pooling (functional_pool.py) and the losses (functional_loss.py) join the namespace
+at the end.
+
 Book: book/modules/02_activations.md
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import compatibility, ops, random
 from .._tensor import Tensor
-from ..checks import ShapeError, check_pair, check_windows
+from ..checks import ShapeError
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias, as one node (see `ops.Linear`)."""
+def _constant(values: np.ndarray, like: Tensor) -> Tensor:
+    """A tensor outside the graph holding `values` in `like`'s dtype."""
+    return Tensor._wrap(np.asarray(values, like._data.dtype), None)
+
+
+def _floating(op: str, input: Tensor) -> None:
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"{op}\" not implemented for '{input.dtype.name}'")
+
+
+def _maybe_inplace(input: Tensor, inplace: bool, fn: Callable[..., Tensor], *args: Any
+                   ) -> Tensor:  # fmt: skip
+    """fn(input, *args), or with inplace=True the same written into `input`."""
+    return input._inplace(fn, *args) if inplace else fn(input, *args)
+
+
+# ---------------------------------------------------------------------- linear
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias, as one node (see `ops.Linear`)."""
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got "
+            f"{input.dtype.name} and {weight.dtype.name}"
+        )
     if bias is None:
-        return ops.Linear.apply(x, weight)
-    return ops.Linear.apply(x, weight, bias)
+        return ops.Linear.apply(input, weight)
+    return ops.Linear.apply(input, weight, bias)
 
 
-def relu(x: Tensor) -> Tensor:
+# ----------------------------------------------------------------- activations
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    return x.relu()
+    return input.relu_() if inplace else input.relu()
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e ** -x)."""
-    return x.sigmoid()
+    return input.sigmoid()
 
 
-def tanh(x: Tensor) -> Tensor:
+def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent."""
-    return x.tanh()
+    return input.tanh()
 
 
-def softmax(x: Tensor, dim: int = -1) -> Tensor:
+def _leaky_relu(x: Tensor, negative_slope: float) -> Tensor:
+    return x * _constant(np.where(x._data > 0, 1, negative_slope), x)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False
+               ) -> Tensor:  # fmt: skip
+    """x where x > 0, else negative_slope * x: a ReLU whose negative side still
+    learns a little."""
+    return _maybe_inplace(input, inplace, _leaky_relu, negative_slope)
+
+
+def _elu(x: Tensor, alpha: float) -> Tensor:
+    below = x._data <= 0  # exp(x) - 1 is computed only there, so it never overflows
+    return x * _constant(~below, x) + alpha * ((x * _constant(below, x)).exp() - 1)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha (e ** x - 1): smooth, and negative down to -alpha."""
+    return _maybe_inplace(input, inplace, _elu, alpha)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x), Φ the standard normal distribution function: exactly by default, or
+    in GPT-2's tanh approximation with approximate="tanh" (see `ops.GELU`)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _floating("GeluKernelImpl", input)
+    return ops.GELU.apply(input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish)."""
+    _floating("silu_cpu", input)
+    return _maybe_inplace(input, inplace, lambda x: x * x.sigmoid())
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e ** (beta x)) / beta, a smooth ReLU; x itself where beta x >
+    threshold. Computed as max(z, 0) + log(1 + e ** -|z|), which never overflows."""
+    _floating("softplus_cpu", input)
+    z = input * beta
+    up = _constant(z._data >= 0, z)  # one mask for both kinks, so that at 0 the
+    soft = (z * up + (z * (2 * up - 1)).neg().exp().add(1).log()) / beta  # slope is 1/2
+    linear = z._data > threshold
+    return input * _constant(linear, input) + soft * _constant(~linear, input)
+
+
+def _softmax_dim(name: str, ndim: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change "
+        f"the call to include dim=X as an argument.",
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:  # fmt: skip
     """Probabilities along `dim` that sum to one."""
-    return x.softmax(dim)
+    dim = _softmax_dim("softmax", input.ndim) if dim is None else dim
+    return input.softmax(dim, dtype=dtype)
 
 
-def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """log(softmax(x)), computed stably."""
-    return x.log_softmax(dim)
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:  # fmt: skip
+    """log(softmax(x)) along `dim`, computed stably."""
+    dim = _softmax_dim("log_softmax", input.ndim) if dim is None else dim
+    return input.log_softmax(dim, dtype=dtype)
 
 
-def gelu(x: Tensor) -> Tensor:
-    """GELU, tanh approximation (numpy has no erf):
-    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
-    return ops.GELU.apply(x)
+# --------------------------------------------------------------------- dropout
 
 
-def check_dropout_probability(p: float) -> None:
-    """Dropout's p must be a probability below one (p = 1 would zero everything)."""
-    if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p < 1:
-        raise ValueError(f"dropout: p must be a number in [0, 1), got {p!r}")
-
-
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
-    """Zero each value with probability p and scale the rest by 1/(1-p), in training."""
-    check_dropout_probability(p)
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+            ) -> Tensor:  # fmt: skip
+    """Zero each value with probability p and scale the rest by 1/(1-p), while
+    `training` (True unless said, as in PyTorch); the input itself otherwise."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
-        return x
-    keep = random.rng().random(x.shape, dtype=np.float32) >= p
-    return x * Tensor._wrap((keep / (1 - p)).astype(x._data.dtype), None)
+        return input
+    keep = random.rng().random(input.shape, dtype=np.float32) >= p
+    scale = _constant(keep / (1 - p) if p < 1 else keep, input)
+    return _maybe_inplace(input, inplace, lambda x: x * scale)
 
 
-# ------------------------------------------------------------- convolution, pooling
+# ------------------------------------------------------------------ embeddings
 
 
-def conv2d(
-    x: Tensor,
-    weight: Tensor,
-    bias: Tensor | None = None,
-    stride: int | tuple[int, int] = 1,
-    padding: int | tuple[int, int] = 0,
-) -> Tensor:
-    """2-D convolution (cross-correlation, as PyTorch's) of images x (N, C, H, W) with
-    weight (out_channels, C, kh, kw): im2col, then one matrix product."""
-    stride = check_pair("conv2d", "stride", stride)
-    padding = check_pair("conv2d", "padding", padding, low=0)
-    _check_conv(x, weight, bias)
-    out_channels, _, kh, kw = weight.shape
-    check_windows("conv2d", x.shape, (kh, kw), padding)
-    columns = ops.Unfold.apply(x, kernel_size=(kh, kw), stride=stride, padding=padding)
-    out = weight.reshape(out_channels, -1) @ columns  # (out_channels, OH * OW * N)
-    if bias is not None:
-        out = out + bias.reshape(out_channels, 1)
-    n, _, h, w = x.shape
-    oh = (h + 2 * padding[0] - kh) // stride[0] + 1
-    ow = (w + 2 * padding[1] - kw) // stride[1] + 1
-    return out.reshape(out_channels, oh, ow, n).permute(3, 0, 1, 2)
-
-
-def _check_conv(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
-    if weight.ndim != 4:
-        raise ShapeError(
-            f"conv2d: the weight has shape {weight.shape}; it needs 4 dimensions, "
-            f"(out_channels, in_channels, kh, kw)"
-        )
-    if x.ndim == 4 and x.shape[1] != weight.shape[1]:
-        raise ShapeError(
-            f"conv2d: input of shape {x.shape} has {x.shape[1]} channels, but the "
-            f"weight {weight.shape} expects {weight.shape[1]}"
-        )
-    if bias is not None and bias.shape != weight.shape[:1]:
-        raise ShapeError(
-            f"conv2d: bias of shape {bias.shape} for a weight of shape "
-            f"{weight.shape}; it needs shape {weight.shape[:1]}"
-        )
-    if x.dtype != weight.dtype:  # numpy would quietly compute in float64, or in ints
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False
+              ) -> Tensor:  # fmt: skip
+    """Rows of `weight` (num_embeddings, embedding_dim) picked by the integer ids
+    of `input`, any shape; a row picked twice gets both gradients (see
+    `ops.Index`), and the row `padding_idx` none."""
+    if not isinstance(input, Tensor):
         raise TypeError(
-            f"conv2d: the input is {x.dtype} but the weight is {weight.dtype}; convert "
-            f"the data (x.to({weight.dtype!r}), pixels scaled into [0, 1]) or the "
-            f"model (model.to({x.dtype!r}))"
+            f"embedding(): argument 'indices' must be Tensor, not "
+            f"{type(input).__name__}"
         )
-
-
-def _pool(
-    op: str, x: Tensor, kernel_size: int | tuple[int, int], stride: Any
-) -> tuple[Tensor, tuple[int, ...]]:
-    """The windows of a pooling layer, (C, kh*kw, OH*OW*N), and the shape of its
-    output before the transpose to NCHW, (C, OH, OW, N). The stride is the kernel
-    size unless given, as in PyTorch."""
-    kernel = check_pair(op, "kernel_size", kernel_size)
-    stride = kernel if stride is None else check_pair(op, "stride", stride)
-    check_windows(op, x.shape, kernel, (0, 0))
-    columns = ops.Unfold.apply(x, kernel_size=kernel, stride=stride, padding=(0, 0))
-    n, c, h, w = x.shape
-    oh, ow = (h - kernel[0]) // stride[0] + 1, (w - kernel[1]) // stride[1] + 1
-    return columns.reshape(c, kernel[0] * kernel[1], -1), (c, oh, ow, n)
-
-
-def max_pool2d(
-    x: Tensor,
-    kernel_size: int | tuple[int, int],
-    stride: int | tuple[int, int] | None = None,
-) -> Tensor:
-    """The maximum of each kh x kw window; its gradient goes to the first maximum
-    (in reading order), as PyTorch's does."""
-    windows, shape = _pool("max_pool2d", x, kernel_size, stride)
-    return windows.max(1).values.reshape(shape).permute(3, 0, 1, 2)
-
-
-def avg_pool2d(
-    x: Tensor,
-    kernel_size: int | tuple[int, int],
-    stride: int | tuple[int, int] | None = None,
-) -> Tensor:
-    """The mean of each kh x kw window."""
-    windows, shape = _pool("avg_pool2d", x, kernel_size, stride)
-    return windows.mean(1).reshape(shape).permute(3, 0, 1, 2)
-
-
-def batch_norm(
-    x: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
-    """Normalise each channel (axis 1) to mean 0 and variance 1, then scale by
-    `weight` and shift by `bias`.
-
-    In training the batch's own statistics are used, and the running ones move
-    `momentum` of the way towards them (the variance unbiased, as in PyTorch); in
-    evaluation the running statistics are used, so one image's output does not depend
-    on the rest of its batch.
-    """
-    axes = (0, *range(2, x.ndim))  # every axis but the channels
-    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    if training:
-        mean = x.mean(axis=axes, keepdims=True)
-        centred = x - mean
-        var = (centred * centred).mean(axis=axes, keepdims=True)
-        if running_mean is not None and running_var is not None:
-            count = x._data.size // x.shape[1]
-            unbiased = var._data.reshape(-1) * (count / max(count - 1, 1))
-            for running, batch in ((running_mean, mean._data), (running_var, unbiased)):
-                running *= 1 - momentum
-                running += momentum * batch.reshape(-1)
-    elif running_mean is None or running_var is None:
-        raise ValueError("batch_norm: evaluation needs the running mean and variance")
-    else:
-        centred = x - running_mean.reshape(shape)
-        var = running_var.reshape(shape)
-    out = centred * (var + eps) ** -0.5
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    return out if bias is None else out + bias.reshape(shape)
-
-
-# ----------------------------------------------------------------- sequence models
-
-
-def embedding(input: Tensor | np.ndarray, weight: Tensor) -> Tensor:
-    """Rows of `weight` (num_embeddings, embedding_dim) picked by integer `input` of
-    any shape; a row picked twice gets both gradients (see `ops.Index`)."""
-    idx = input._data if isinstance(input, Tensor) else np.asarray(input)
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError(
+            "embedding's max_norm, scale_grad_by_freq and "
+            "sparse are not part of tinytorch"
+        )
+    if input._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(
+            f"Expected tensor for argument #1 'indices' to have one of "
+            f"the following scalar types: Long, Int; but got "
+            f"{input.type()} instead (while checking arguments for "
+            f"embedding)"
+        )
     if weight.ndim != 2:
-        raise ShapeError(f"embedding: weight must be (num_embeddings, embedding_dim), "
-                         f"got shape {weight.shape}")  # fmt: skip
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"embedding: input must hold integer token ids, got dtype "
-                        f"{idx.dtype}")  # fmt: skip
-    wrong = (idx < 0) | (idx >= len(weight))
-    if wrong.any():
-        raise IndexError(
-            f"embedding: index {idx[wrong].flat[0]} is out of range for "
-            f"{len(weight)} embeddings (valid: 0..{len(weight) - 1})"
+        raise ShapeError("'weight' must be 2-D")
+    ids = input._data
+    if ids.size and (ids.min() < 0 or ids.max() >= len(weight)):
+        raise IndexError("index out of range in self")
+    if padding_idx is not None:  # its row takes part, but learns nothing
+        row = padding_idx % len(weight)
+        weight = ops.IndexPut.apply(weight, weight[row].detach(), index=row)
+    return weight[ids]
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64, any shape) as rows of zeros with a one at the index:
+    one more dimension, of size num_classes (the largest index + 1 if -1)."""
+    if tensor._data.dtype != np.int64:
+        raise RuntimeError(
+            "one_hot is only applicable to index tensor of type LongTensor."
         )
-    return weight[idx]
+    ids = tensor._data
+    if ids.size and ids.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    classes = int(ids.max()) + 1 if num_classes == -1 and ids.size else num_classes
+    if ids.size and ids.max() >= classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._wrap((ids[..., None] == np.arange(classes)).astype(np.int64), None)
 
 
-def layer_norm(
-    input: Tensor,
-    normalized_shape: int | tuple[int, ...],
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    eps: float = 1e-5,
-) -> Tensor:
-    """Normalise over the last len(normalized_shape) axes to mean 0, variance 1
-    (biased, as PyTorch), then scale by `weight` and shift by `bias`."""
-    shape = tuple(np.atleast_1d(normalized_shape).tolist())  # an int: one axis
-    if input.shape[input.ndim - len(shape) :] != shape or not shape:
-        raise ShapeError(
-            f"layer_norm: input of shape {input.shape} does not end in "
-            f"normalized_shape {shape}"
-        )
-    for name, p in (("weight", weight), ("bias", bias)):
-        if p is not None and p.shape != shape:
-            raise ShapeError(f"layer_norm: {name} of shape {p.shape} must be "
-                             f"normalized_shape {shape}")  # fmt: skip
-    if weight is None and bias is not None:
-        weight = Tensor(np.ones(shape, input.dtype))  # a constant: scale by one
-    params = [p for p in (weight, bias) if p is not None]
-    return ops.LayerNorm.apply(input, *params, dims=len(shape), eps=eps)
+# ------------------------------------------------------------------- attention
 
 
-def scaled_dot_product_attention(
-    query: Tensor,
-    key: Tensor,
-    value: Tensor,
-    attn_mask: Tensor | np.ndarray | None = None,
-    *,
-    is_causal: bool = False,
-    scale: float | None = None,
-) -> Tensor:
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
+                                 attn_mask: Tensor | np.ndarray | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False,
+                                 scale: float | None = None, enable_gqa: bool = False
+                                 ) -> Tensor:  # fmt: skip
     """softmax(query @ key^T * scale + mask) @ value over (..., time, dim) tensors,
     scale 1/sqrt(dim) by default. A boolean `attn_mask` says which keys each query
     may see (True: take part), a float one is added to the scores; `is_causal` lets
-    query i see keys 0..i only."""
+    query i see keys 0..i only. dropout_p > 0 drops attention weights (always: pass
+    0 in evaluation)."""
     if (
         query.ndim < 2
         or query.shape[-1] != key.shape[-1]
         or (key.shape[:-1] != value.shape[:-1])
     ):
+        q, k, v = (tuple(t.shape) for t in (query, key, value))
         raise ShapeError(
-            f"scaled_dot_product_attention: query {query.shape}, key {key.shape} and "
-            f"value {value.shape} must be (..., L, E), (..., S, E) and (..., S, Ev)"
+            f"scaled_dot_product_attention: query {q}, key {k} and value {v} must be "
+            f"(..., L, E), (..., S, E) and (..., S, Ev)"
+        )
+    if enable_gqa:
+        raise NotImplementedError(
+            "scaled_dot_product_attention(enable_gqa=True) is not part of tinytorch"
         )
     scale = float(scale) if scale is not None else 1 / math.sqrt(query.shape[-1])
     shape = (query.shape[-2], key.shape[-2])
-    mask = _attention_mask(attn_mask, is_causal, shape, query.dtype)
-    return ops.ScaledDotProductAttention.apply(query, key, value, mask=mask,
-                                               scale=scale)  # fmt: skip
+    mask = _attention_mask(attn_mask, is_causal, shape, query._data.dtype)
+    if dropout_p == 0:
+        return ops.ScaledDotProductAttention.apply(
+            query, key, value, mask=mask, scale=scale
+        )
+    scores = query @ key.transpose(-2, -1) * scale  # the composition, with dropout
+    if mask is not None:
+        scores = scores + _constant(mask, scores)
+    return dropout(scores.softmax(-1), dropout_p) @ value
 
 
-def _attention_mask(
-    attn_mask: Tensor | np.ndarray | None,
-    is_causal: bool,
-    shape: tuple[int, int],
-    dtype: np.dtype,
-) -> np.ndarray | None:
+def _attention_mask(attn_mask: Tensor | np.ndarray | None, is_causal: bool,
+                    shape: tuple[int, int], dtype: np.dtype
+                    ) -> np.ndarray | None:  # fmt: skip
     """The mask as numbers to add to the scores: 0 where a query may look, -inf
     where it may not."""
     if attn_mask is not None and is_causal:
-        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, "
-                         "not both")  # fmt: skip
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should "
+            "not be set when is_causal=True"
+        )
     if attn_mask is None and not is_causal:
         return None
     mask = getattr(attn_mask, "_data", attn_mask)  # a Tensor's array, or the array
@@ -293,115 +271,38 @@ def _attention_mask(
     return np.where(allowed, 0, -np.inf).astype(dtype)
 
 
-# --------------------------------------------------------------------------- losses
+# ---------------------------------------------------- the rest of the namespace
 
+from .functional_conv import conv1d, conv2d, pad  # noqa: E402
+from .functional_loss import (  # noqa: E402
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+from .functional_norm import batch_norm, layer_norm, normalize  # noqa: E402
+from .functional_pool import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 
-def _loss_inputs(op: str, prediction: Tensor, target: Tensor | np.ndarray) -> Tensor:
-    """The target as a tensor, checked against the prediction: same shape, floats."""
-    target = target if isinstance(target, Tensor) else Tensor(target)
-    if prediction.shape != target.shape:
-        raise ShapeError(
-            f"{op}: prediction of shape {prediction.shape} and target of "
-            f"shape {target.shape} differ"
-        )
-    if not prediction.is_floating_point():
-        raise TypeError(
-            f"{op}: the prediction is {prediction.dtype}; losses need "
-            f"floating-point predictions"
-        )
-    if target.dtype != prediction.dtype:
-        raise TypeError(
-            f"{op}: the target is {target.dtype} but the prediction is "
-            f"{prediction.dtype}; convert the target, e.g. "
-            f"y.to({prediction.dtype!r})"
-        )
-    if prediction._data.size == 0:
-        raise ValueError(f"{op}: the batch is empty (shape {prediction.shape})")
-    return target
-
-
-def _check_probabilities(op: str, what: str, values: np.ndarray) -> None:
-    outside = (values < 0) | (values > 1)  # NaN passes: a diverged run is fit's
-    if outside.any():
-        advice = "; apply a sigmoid first, or use the _with_logits loss"
-        raise ValueError(
-            f"{op}: every {what} must be in [0, 1], found {values[outside].flat[0]}"
-            + (advice if what == "probability" else "")
-        )
-
-
-def mse_loss(prediction: Tensor, target: Tensor | np.ndarray) -> Tensor:
-    """Mean squared error."""
-    diff = prediction - _loss_inputs("mse_loss", prediction, target)
-    return (diff * diff).mean()
-
-
-def binary_cross_entropy(probability: Tensor, target: Tensor | np.ndarray) -> Tensor:
-    """-mean(y log p + (1 - y) log(1 - p)) for probabilities p; logs are clipped at
-    log(1e-12), as PyTorch clips them."""
-    op = "binary_cross_entropy"
-    target = _loss_inputs(op, probability, target)
-    _check_probabilities(op, "probability", probability._data)
-    _check_probabilities(op, "target", target._data)
-    log_p = probability.clip(min=1e-12).log()
-    log_not_p = (1 - probability).clip(min=1e-12).log()
-    return -(target * log_p + (1 - target) * log_not_p).mean()
-
-
-def binary_cross_entropy_with_logits(
-    logits: Tensor, target: Tensor | np.ndarray
-) -> Tensor:
-    """BCE on sigmoid(logits), computed stably as relu(z) - z y + log(1 + e ** -|z|)."""
-    op = "binary_cross_entropy_with_logits"
-    target = _loss_inputs(op, logits, target)
-    _check_probabilities(op, "target", target._data)
-    abs_z = logits.relu() + (-logits).relu()
-    return (logits.relu() - logits * target + (1 + (-abs_z).exp()).log()).mean()
-
-
-def cross_entropy(
-    logits: Tensor, target: Tensor | np.ndarray, ignore_index: int = -100
-) -> Tensor:
-    """Cross-entropy between logits (N, C) and class indices (N,) in [0, C),
-    averaged over the targets that are not `ignore_index` (e.g. a prompt's tokens,
-    which a model is not asked to predict)."""
-    targets = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if logits.ndim != 2:
-        raise ShapeError(
-            f"cross_entropy: logits must be (batch, classes), got shape {logits.shape}"
-        )
-    if targets.shape != logits.shape[:1]:
-        raise ShapeError(
-            f"cross_entropy: logits {logits.shape} need targets of shape "
-            f"{logits.shape[:1]}, got {targets.shape}"
-        )
-    if not logits.is_floating_point():
-        raise TypeError(
-            f"cross_entropy: the logits are {logits.dtype}; they must be "
-            f"floating-point scores"
-        )
-    if targets.dtype.kind not in "iu":
-        raise TypeError(
-            f"cross_entropy: targets must be integer class indices, got "
-            f"dtype {targets.dtype}"
-        )
-    if len(targets) == 0:
-        raise ValueError("cross_entropy: the batch is empty (0 rows)")
-    classes = logits.shape[1]
-    kept = targets != ignore_index
-    wrong = kept & ((targets < 0) | (targets >= classes))
-    if wrong.any():
-        raise ValueError(
-            f"cross_entropy: target {targets[wrong][0]} is out of range for "
-            f"{classes} classes (valid: 0..{classes - 1})"
-        )
-    if not kept.all():
-        if not kept.any():
-            raise ValueError(
-                f"cross_entropy: every target is ignore_index ({ignore_index})"
-            )
-        logits, targets = logits[np.flatnonzero(kept)], targets[kept]
-    return ops.CrossEntropy.apply(logits, targets=targets)
+__all__ = [
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d",
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "conv1d", "conv2d", "cross_entropy", "dropout", "elu", "embedding", "gelu",
+    "huber_loss", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
+    "max_pool1d", "max_pool2d", "mse_loss", "nll_loss", "normalize", "one_hot", "pad",
+    "relu", "scaled_dot_product_attention", "sigmoid", "silu", "smooth_l1_loss",
+    "softmax", "softplus", "tanh",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

@@ -53,3 +53,6 @@ __all__ = [
     "Remainder", "Reshape", "ScaledDotProductAttention", "ScatterAdd", "Sigmoid",
     "Softmax", "Sum", "Tanh", "Transpose", "Unary", "Unfold", "Where", "unbroadcast",
 ]  # fmt: skip
+from .nn_ops import BinaryCrossEntropy  # noqa: E402 (the nn ops, appended)
+
+__all__ += ["BinaryCrossEntropy"]
