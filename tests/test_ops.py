@@ -19,6 +19,8 @@ import tinytorch as tt
 from tinytorch import ops
 from tinytorch.nn import functional as F
 
+from nn_op_cases import NN_OPS  # isort: skip
+
 Shapes = Callable[[st.DrawFn], list[tuple[int, ...]]]
 
 
@@ -38,18 +40,6 @@ class Op:
 def _np_log_softmax(x: np.ndarray) -> np.ndarray:
     z = x - x.max(axis=-1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-
-
-def _np_gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
-
-
-def _np_cross_entropy(z: np.ndarray) -> np.ndarray:
-    return -_np_log_softmax(z)[np.arange(len(z)), _targets(z)].mean()
-
-
-def _targets(z: np.ndarray | tt.Tensor) -> np.ndarray:
-    return np.arange(z.shape[0]) % z.shape[1]
 
 
 def matmul_shapes(draw: st.DrawFn) -> list[tuple[int, ...]]:
@@ -137,7 +127,6 @@ OPS = [
     Op("relu", lambda a: a.relu(), lambda a: np.maximum(a, 0), domain="away_from_zero"),
     Op("sigmoid", lambda a: a.sigmoid(), lambda a: 1 / (1 + np.exp(-a))),
     Op("tanh", lambda a: a.tanh(), np.tanh),
-    Op("gelu", F.gelu, _np_gelu),
     Op(
         "clip",
         lambda a: a.clip(-0.5, 0.5),
@@ -223,12 +212,6 @@ OPS = [
         shapes=lambda draw: linear_shapes(draw)[:2],
         example=((3, 4), (2, 4)),
     ),
-    Op(
-        "cross_entropy",
-        lambda z: F.cross_entropy(z, _targets(z)),
-        _np_cross_entropy,
-        shapes=class_score_shapes,
-    ),
     # convolution and pooling (milestone 04): all composed over ops.Unfold (im2col)
     Op("conv2d", F.conv2d, _np_conv2d, 3, shapes=conv_shapes, example=((2, 3, 6, 5), (4, 3, 3, 2), (4,))),
     Op(
@@ -308,8 +291,6 @@ def _np_assigned(a: np.ndarray, b: np.ndarray, index: object = 1) -> np.ndarray:
     return c
 
 
-EMBEDDING_IDS = np.array([[0, 2, 0], [1, 0, 2]])  # id 0 three times: gradients add up
-
 OPS += [
     Op("softmax_axis0", lambda a: a.softmax(0), lambda a: np.exp(_np_log_softmax(a.T)).T, min_dims=1, shapes=permuted_shapes),
     Op("layer_norm", lambda x, w, b: F.layer_norm(x, x.shape[-1], w, b), _np_layer_norm, 3, shapes=norm_shapes, example=((3, 4), (4,), (4,))),
@@ -323,7 +304,6 @@ OPS += [
     Op("attention_mask", lambda q, k, v: F.scaled_dot_product_attention(q, k, v, _lower_left(q, k)),
        lambda q, k, v: _np_attention(q, k, v, _lower_left(q, k)), 3, shapes=lambda draw: attention_shapes(draw, (0, 3)),
        example=((2, 3, 4), (2, 5, 4), (2, 5, 3))),
-    Op("embedding", lambda w: F.embedding(EMBEDDING_IDS, w), lambda w: w[EMBEDDING_IDS], shapes=lambda draw: [(3, draw(st.integers(1, 4)))]),
     Op("clone", lambda a: a.clone(), np.copy),
     Op("setitem", _assigned, _np_assigned, 2, shapes=lambda draw: [(3, n := draw(st.integers(1, 4))), (n,)], example=((3, 4), (4,))),
     Op("setitem_repeated", lambda a, b: _assigned(a, b, np.array([0, 2, 0])), lambda a, b: _np_assigned(a, b, np.array([0, 2, 0])), 2,
@@ -421,6 +401,9 @@ def _np_scatter(a: np.ndarray, src: np.ndarray) -> np.ndarray:
     out = a.copy()
     out[np.arange(3), [3, 0, 1]] = src[:, 0]
     return out
+
+
+OPS += [Op(**c) for c in NN_OPS]  # torch.nn's functions (tests/nn_op_cases.py)
 
 
 def _values(draw: st.DrawFn, shape: tuple[int, ...], domain: str) -> np.ndarray:

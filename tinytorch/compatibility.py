@@ -41,6 +41,24 @@ NOT_OFFERED = {
     "torch.complex64": "tinytorch has no complex numbers",
     "torch.compile": "tinytorch runs eagerly; call the model itself",
     "torch.jit": "tinytorch runs eagerly; call the model itself",
+    "torch.nn.RNN": "tinytorch has no recurrent layers; the book's sequence model is "
+    "the transformer (nn.TransformerBlock)",
+    "torch.nn.LSTM": "tinytorch has no recurrent layers (see torch.nn.RNN)",
+    "torch.nn.GRU": "tinytorch has no recurrent layers (see torch.nn.RNN)",
+    "torch.nn.MultiheadAttention": "use nn.CausalSelfAttention (a decoder's "
+    "self-attention) or F.scaled_dot_product_attention on your own projections",
+    "torch.nn.Transformer": "use nn.TransformerBlock, GPT's pre-norm decoder block",
+    "torch.nn.TransformerEncoderLayer": "use nn.TransformerBlock",
+    "torch.nn.TransformerDecoderLayer": "use nn.TransformerBlock",
+    "torch.nn.ConvTranspose2d": "tinytorch has no transposed convolution",
+    "torch.nn.Conv3d": "tinytorch convolves in one and two dimensions",
+    "torch.nn.MaxPool3d": "tinytorch pools in one and two dimensions",
+    "torch.nn.GroupNorm": "tinytorch normalises with BatchNorm1d/2d and LayerNorm",
+    "torch.nn.InstanceNorm2d": "tinytorch normalises with BatchNorm1d/2d and "
+    "LayerNorm",
+    "torch.nn.Upsample": "tinytorch has no interpolation",
+    "torch.nn.functional.interpolate": "tinytorch has no interpolation",
+    "torch.nn.DataParallel": "tinytorch runs in one process on the CPU",
     "torch.unique": "not yet in tinytorch; numpy's np.unique(x.numpy()) gives the "
     "values",
     "torch.median": "not yet in tinytorch; x.sort(dim).values picks any quantile",
@@ -66,6 +84,18 @@ DIFFERENCES = {
     "norm(p='nuc') and scatter(reduce=...)": "raise NotImplementedError.",
     "einsum with mixed dtypes": "promotes the operands as every other op does; "
     "PyTorch sometimes raises instead, depending on its internal path.",
+    "Parameter(non-tensor)": "nn.Parameter of a list or array raises TypeError "
+    "(PyTorch raises AttributeError); give it a tensor.",
+    "rare options": "load_state_dict(assign=True), Embedding's max_norm, "
+    "scale_grad_by_freq and sparse, pooling's return_indices=True, "
+    "scaled_dot_product_attention's enable_gqa=True and nn.init's generator= "
+    "raise NotImplementedError.",
+    "initial weights and dropout": "drawn from tinytorch's generator: the same "
+    "seed gives the same weights and masks every run, not PyTorch's.",
+    "exact GELU in float64": "uses tinytorch's own erf (numpy has none): it agrees "
+    "with PyTorch to about 1e-8, float32's precision and more, not float64's.",
+    "register_buffer": "register_buffer(name, tensor) keeps the tensor as given "
+    "(PyTorch's does too); it is not made an nn.Buffer instance.",
     "higher derivatives": "backward(create_graph=True) and backward(inputs=...) "
     "raise NotImplementedError: tinytorch computes first derivatives into .grad.",
 }
@@ -81,6 +111,12 @@ EXTRAS = {
     "with forward and backward as plain methods taking ctx)",
     "tinytorch.unbroadcast": "sums a gradient back to an operand's shape",
     "tinytorch.ops": "the primitive ops, one Function each",
+    "tinytorch.nn.CausalSelfAttention": "GPT's masked multi-head self-attention, "
+    "with a KV cache for generation (nanoGPT's CausalSelfAttention)",
+    "tinytorch.nn.KVCache": "the keys and values an attention layer computed so "
+    "far, so a generated token costs O(T), not O(T^2)",
+    "tinytorch.nn.TransformerBlock": "GPT's pre-norm decoder block: attention and "
+    "an MLP, each added to the residual stream",
     "tinytorch.datasets": "the bundled datasets the milestones train on",
     "tinytorch.fit": "a training loop over epochs that returns a History",
     "tinytorch.train_epoch": "one epoch of fit",

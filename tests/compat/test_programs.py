@@ -74,7 +74,6 @@ WAITING_FOR = {
     "regression-multistep": "lr_scheduler.CosineAnnealingLR",
     "regression-exponential": "lr_scheduler.CosineAnnealingLR",
     "tied_lm": "torch.stack",
-    "tied_autoencoder": "Module.to(device)",
     "checkpoint": "DataLoader(num_workers=0)",
     "signal_cnn": "Tensor.std",
 }
