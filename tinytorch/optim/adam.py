@@ -51,7 +51,7 @@ class Adam(Optimizer):
             state["step"] = Tensor._wrap(np.zeros((), default_float()), None)
             for key in ("exp_avg", "exp_avg_sq") + (
                     ("max_exp_avg_sq",) if group["amsgrad"] else ()):  # fmt: skip
-                state[key] = Tensor._wrap(np.zeros_like(param), None)
+                state[key] = Tensor._wrap(np.zeros_like(grad), None)
         out, temp = scratch
         lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
         if decay and group["decoupled_weight_decay"]:

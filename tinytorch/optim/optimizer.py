@@ -39,7 +39,9 @@ class Optimizer:
 
     A parameter's state starts at its first gradient, so one that joins training
     late takes a first step, as in PyTorch. Updates write into two scratch buffers
-    per parameter, allocated once: a step allocates no new arrays.
+    per parameter, allocated once: a step allocates no new arrays. Buffers and
+    state take the gradient's memory layout (a Linear's weight is stored
+    transposed, its gradient is not), so only the last update mixes layouts.
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
@@ -118,11 +120,12 @@ class Optimizer:
             for p in group["params"]:
                 if p._grad is None:
                     continue
+                grad = p._grad._data
                 scratch = self._scratch.get(p)
-                if scratch is None or scratch[0].shape != p._data.shape:
-                    scratch = self._scratch[p] = (np.empty_like(p._data),
-                                                  np.empty_like(p._data))  # fmt: skip
-                self._update(p, p._data, p._grad._data, scratch, group)
+                if scratch is None or scratch[0].shape != grad.shape:
+                    scratch = self._scratch[p] = (np.empty_like(grad),
+                                                  np.empty_like(grad))  # fmt: skip
+                self._update(p, p._data, grad, scratch, group)
                 p._version[0] += 1  # changed in place: a graph that saved it is stale
         for hook in list(self._step_post_hooks.values()):
             hook(self, (self,) if closure is None else (self, closure), {})

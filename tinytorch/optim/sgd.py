@@ -51,7 +51,8 @@ class SGD(Optimizer):
             else:
                 buffer = state["momentum_buffer"]._data
                 buffer *= momentum
-                buffer += np.multiply(g, 1 - group["dampening"], out=temp)
+                dampening = group["dampening"]
+                buffer += np.multiply(g, 1 - dampening, out=temp) if dampening else g
             if group["nesterov"]:
                 g = np.add(g, np.multiply(buffer, momentum, out=temp), out=out)
             else:
