@@ -121,7 +121,9 @@ def _(m):
     )
 
 
-@here("load_state_dict checks the groups", "tinytorch.optim.Optimizer")
+@here(
+    "load_state_dict checks the groups", "tinytorch.optim.Optimizer", "tinytorch.optim"
+)
 def _(m):
     optimizer = m.optim.SGD(leaves(m), lr=0.1)
     optimizer.load_state_dict(m.optim.SGD(leaves(m, 2), lr=0.1).state_dict())

@@ -53,7 +53,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(first, Sequence):
         if any(len(sample) != len(first) for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        fields = [default_collate(list(f)) for f in zip(*batch, strict=True)]
+        fields = [default_collate(f) for f in zip(*batch, strict=True)]
         return fields if isinstance(first, tuple) else _rebuilt(first, fields)
     raise TypeError(ERROR.format(type(first)))
 

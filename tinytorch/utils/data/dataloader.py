@@ -13,6 +13,7 @@ Book: book/modules/08_data_loading.md
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -82,6 +83,10 @@ class DataLoader:
                    else self.sampler)  # type: ignore[arg-type]  # fmt: skip
 
     def __iter__(self) -> Iterator[Any]:
+        if self.pin_memory:
+            warnings.warn("'pin_memory' argument is set as true but no accelerator "
+                          "is found, then device pinned memory won't be used.",
+                          stacklevel=2)  # fmt: skip
         if self.batch_sampler is None:  # batch_size=None: one sample at a time
             for index in self.sampler:
                 yield self.collate_fn(self.dataset[index])
