@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ...checks import check_int
 from .collate import default_collate, default_convert
 from .dataset import gathered
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -46,9 +47,10 @@ class DataLoader:
         _check_workers(num_workers, timeout, prefetch_factor, persistent_workers,
                        multiprocessing_context)  # fmt: skip
         if seed is not None:
+            check_int("DataLoader", "seed", seed, low=None)
             if generator is not None:
                 raise ValueError("DataLoader: give seed= or generator=, not both")
-            generator = np.random.default_rng(int(seed) % 2**64)
+            generator = np.random.default_rng(seed % 2**64)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
