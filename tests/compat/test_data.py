@@ -142,6 +142,26 @@ def _(m):
     )
 
 
+@here("a Generator repeats its shuffles and splits", "tinytorch.utils.data.DataLoader",
+      "tinytorch.utils.data.random_split", "tinytorch.utils.data.RandomSampler")  # fmt: skip
+def _(m):
+    def order(seed):
+        loader = m.utils.data.DataLoader(pairs(m), batch_size=4, shuffle=True,
+                                         generator=m.Generator().manual_seed(seed))  # fmt: skip
+        return [int(y) for _, ys in loader for y in ys]
+
+    def split(seed):
+        parts = m.utils.data.random_split(range(10), [0.5, 0.5],
+                                          generator=m.Generator().manual_seed(seed))  # fmt: skip
+        return [list(p) for p in parts]
+
+    sampler = m.utils.data.RandomSampler(
+        range(6), generator=m.Generator().manual_seed(3)
+    )
+    return (order(1) == order(1), order(1) != order(2), len(order(1)), split(5) == split(5),
+            sorted(sum(split(5), [])), sorted(sampler) == list(range(6)))  # fmt: skip
+
+
 @here(
     "Subset and random_split",
     "tinytorch.utils.data.Subset",

@@ -17,9 +17,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import numpy as np
-
 from ...checks import check_int
+from ...random import Generator
 from .collate import default_collate, default_convert
 from .dataset import gathered
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -30,8 +29,8 @@ __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"
 class DataLoader:
     """Batches of `batch_size` samples of `dataset`, in order or shuffled (a new
     order every pass), collated by `collate_fn`; `batch_size=None` gives single
-    samples, converted to tensors. `seed=` (tinytorch's own) shuffles with a
-    generator of its own, so the same seed gives the same batches."""
+    samples, converted to tensors. `seed=s` (tinytorch's own) is
+    `generator=Generator().manual_seed(s)`: the same seed, the same batches."""
 
     def __init__(
         self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
@@ -40,7 +39,7 @@ class DataLoader:
         num_workers: int = 0, collate_fn: Callable[[list[Any]], Any] | None = None,
         pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
         worker_init_fn: Callable[[int], None] | None = None,
-        multiprocessing_context: Any = None, generator: Any = None, *,
+        multiprocessing_context: Any = None, generator: Generator | None = None, *,
         prefetch_factor: int | None = None, persistent_workers: bool = False,
         pin_memory_device: str = "", in_order: bool = True, seed: int | None = None,
     ) -> None:  # fmt: skip
@@ -50,7 +49,7 @@ class DataLoader:
             check_int("DataLoader", "seed", seed, low=None)
             if generator is not None:
                 raise ValueError("DataLoader: give seed= or generator=, not both")
-            generator = np.random.default_rng(seed % 2**64)
+            generator = Generator().manual_seed(seed)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from ... import random
 from ..._tensor import Tensor
 from ...creation import as_tensor
-from .sampler import numpy_generator
+from ...random import Generator
 
 
 class Dataset:
@@ -76,7 +77,7 @@ class Subset(Dataset):
 
 
 def random_split(
-    dataset: Any, lengths: Sequence[int | float], generator: Any = None
+    dataset: Any, lengths: Sequence[int | float], generator: Generator | None = None
 ) -> list[Subset]:
     """Random, non-overlapping Subsets of the given lengths, or fractions adding up
     to 1 (the remainder dealt out one by one from the first); drawn from
@@ -98,7 +99,7 @@ def random_split(
         raise ValueError(
             "Sum of input lengths does not equal the length of the input dataset!"
         )
-    order = numpy_generator(generator).permutation(sum(lengths)).tolist()
+    order = random.rng(generator).permutation(sum(lengths)).tolist()
     ends = itertools.accumulate(lengths)
     return [Subset(dataset, order[end - n : end])
             for end, n in zip(ends, lengths, strict=True)]  # fmt: skip

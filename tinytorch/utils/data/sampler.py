@@ -10,23 +10,8 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any
 
-import numpy as np
-
 from ... import random
-
-
-def numpy_generator(generator: Any) -> np.random.Generator:
-    """The generator to draw from: tinytorch's own (which manual_seed seeds) for
-    None, or a numpy Generator (tinytorch has no torch.Generator)."""
-    if generator is None:
-        return random.rng()
-    if isinstance(generator, np.random.Generator):
-        return generator
-    raise TypeError(
-        f"generator must be None (tinytorch's generator, seeded by "
-        f"tinytorch.manual_seed) or a numpy.random.Generator, got "
-        f"{type(generator).__name__}: torch.Generator is not part of tinytorch"
-    )
+from ...random import Generator
 
 
 class Sampler:
@@ -55,7 +40,7 @@ class RandomSampler(Sampler):
 
     def __init__(self, data_source: Sized, replacement: bool = False,
                  num_samples: int | None = None,
-                 generator: Any = None) -> None:  # fmt: skip
+                 generator: Generator | None = None) -> None:  # fmt: skip
         self.data_source, self.replacement = data_source, replacement
         self._num_samples, self.generator = num_samples, generator
         if not isinstance(replacement, bool):
@@ -72,7 +57,7 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        n, draw = len(self.data_source), numpy_generator(self.generator)
+        n, draw = len(self.data_source), random.rng(self.generator)
         if self.replacement:
             yield from draw.integers(0, n, self.num_samples).tolist()
             return
@@ -88,11 +73,13 @@ class RandomSampler(Sampler):
 class SubsetRandomSampler(Sampler):
     """The given indices, in a new random order at every pass."""
 
-    def __init__(self, indices: Sequence[int], generator: Any = None) -> None:
+    def __init__(
+        self, indices: Sequence[int], generator: Generator | None = None
+    ) -> None:
         self.indices, self.generator = indices, generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in numpy_generator(self.generator).permutation(len(self.indices)):
+        for i in random.rng(self.generator).permutation(len(self.indices)):
             yield self.indices[i]
 
     def __len__(self) -> int:
