@@ -260,7 +260,7 @@ def test_random_split_takes_lengths_or_fractions() -> None:
 
 
 def test_tensor_dataset_checks_lengths() -> None:
-    with pytest.raises(ValueError, match=r"Size mismatch between tensors: lengths \[3, 4\]"):
+    with pytest.raises(ValueError, match=r"Size mismatch between tensors: different lengths \[3, 4\]"):
         TensorDataset(np.zeros(3), np.zeros(4))
 
 

@@ -44,7 +44,9 @@ class TensorDataset(Dataset):
                              "dimension (the samples)")  # fmt: skip
         lengths = [len(t) for t in self.tensors]
         if len(set(lengths)) != 1:
-            raise ValueError(f"Size mismatch between tensors: lengths {lengths}")
+            raise ValueError(
+                f"Size mismatch between tensors: different lengths {lengths}"
+            )
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
