@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from datafiles import files_in, idx_bytes, write_idx
 
+import tinytorch as tt
+from tinytorch import nn
 from tinytorch.datasets import (
     MNIST_FILES,
     DatasetError,
@@ -255,3 +260,72 @@ def test_bundled_mnist_with_a_flipped_byte_names_the_fix(tmp_path: Path) -> None
     assert MNIST_FILES[name].sha256_gz in message
     assert hashlib.sha256(packed).hexdigest() in message
     assert f"git checkout -- tinytorch/datasets/data/mnist/{name}" in message
+
+
+# ------------------------------------------------------ checkpoints (tinytorch.save)
+
+
+def _rewritten(path: Path, change) -> bytes:
+    """The zip at `path` with each member's bytes passed through change(name, data)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(out, "w") as new:
+        for name in old.namelist():
+            data = change(name, old.read(name))
+            if data is not None:
+                new.writestr(name, data)
+    return out.getvalue()
+
+
+DAMAGE = {
+    "empty": lambda path: b"",
+    "cut short": lambda path: path.read_bytes()[: len(path.read_bytes()) // 2],
+    "a flipped byte": lambda path: bytes(
+        b ^ (i == len(path.read_bytes()) // 2) for i, b in enumerate(path.read_bytes())
+    ),
+    "not a zip": lambda path: b"weights, surely",
+    "a header that is not JSON": lambda path: _rewritten(
+        path, lambda n, d: b"{not json" if n == "tinytorch.json" else d
+    ),
+    "a tensor missing": lambda path: _rewritten(
+        path, lambda n, d: None if n == "tensors/0.npy" else d
+    ),
+    "another kind of zip": lambda path: _rewritten(
+        path, lambda n, d: d if n != "tinytorch.json" else b'{"format": "other"}'
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_checkpoint_is_named_not_half_read(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "model.pt"
+    tt.save({"weight": tt.ones(3, 2), "step": 4}, path)
+    path.write_bytes(DAMAGE[damage](path))
+    with pytest.raises(RuntimeError, match=rf"{re.escape(str(path))} is damaged: .*save it again"):
+        tt.load(path)
+
+
+@pytest.mark.parametrize("kind", ["a pickle", "a zip of a pickle"])
+def test_a_pytorch_file_says_how_to_convert_it(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "resnet.pth"
+    if kind == "a pickle":
+        path.write_bytes(b"\x80\x02\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19.")  # torch's magic number
+    else:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+    with pytest.raises(RuntimeError, match=r"is a PyTorch file .* does not read.*np\.savez"):
+        tt.load(path)
+
+
+def test_save_refuses_what_it_cannot_hold_and_keeps_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "checkpoint.pt"
+    tt.save({"epoch": 1}, path)
+    refused = [
+        ({"weights": [tt.ones(1), np.ones(2)]}, r"obj\['weights'\]\[1\] is a numpy.ndarray"),
+        (nn.Linear(2, 1), r"obj is a tinytorch.nn.linear.Linear.*state_dict\(\)"),
+        ({"step": np.int64(3)}, r"obj\['step'\] is a numpy.int64"),
+        ({"f": len}, r"obj\['f'\] is a builtins.builtin_function_or_method"),
+    ]
+    for obj, message in refused:
+        with pytest.raises(TypeError, match=message):
+            tt.save(obj, path)
+    assert tt.load(path) == {"epoch": 1} and files_in(tmp_path) == ["checkpoint.pt"]

@@ -35,7 +35,9 @@ AREAS = {
     "tools": (170, ["threads.py", "files.py", "memory.py"]),  # 150 before DamagedFile
     "compatibility": (250, ["compatibility.py"]),  # what tinytorch offers of PyTorch
     "text": (200, ["tokenizers.py"]),
-    "training": (400, ["utils/", "training.py"]),
+    # 900 since issue 22: PyTorch's utils.data (samplers, the default collate, the
+    # DataLoader's arguments) and checkpoints saved without pickle (serialization.py)
+    "training": (900, ["utils/", "training.py", "serialization.py"]),
     # PyTorch's function namespace (torch.cat, torch.where, ...), each also a method;
     # 2700 since issue 22 brought the everyday surface (creation, sampling, shapes,
     # selection, math, reductions, einsum: about 170 names at ~15 lines each)
@@ -48,7 +50,9 @@ AREAS = {
     # padding and ceil_mode, adaptive pooling, BatchNorm1d, the losses' reductions,
     # weights, ignored targets, smoothing and probabilities, activations, init, utils
     "nn": (3400, ["nn/"]),
-    "optim": (450, ["optim/"]),
+    # 950 since issue 22: PyTorch's parameter groups, per-parameter state and
+    # state_dict, and its schedules (Step, MultiStep, Exponential, Cosine, Linear, ...)
+    "optim": (950, ["optim/"]),
     "datasets": (700, ["datasets/"]),
     # 900 before benchmark.py (chapter 19), 1050 before archive.py (damaged files)
     "perf": (1160, ["perf/"]),

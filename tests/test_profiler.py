@@ -66,8 +66,9 @@ def functions_reading_the_hook() -> dict[str, ast.FunctionDef]:
 
 
 def is_off_check(node: ast.AST) -> bool:
-    """`if hook is None:` (or `if autograd.hook is None:`)."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+    """`if hook is None:` (or `if autograd.hook is None:`), as a statement or as
+    `... if hook is None else ...`."""
+    if not isinstance(node, ast.If | ast.IfExp) or not isinstance(node.test, ast.Compare):
         return False
     test = node.test
     right = test.comparators[0]
@@ -84,8 +85,8 @@ def test_the_engine_reads_the_hook_in_three_places_each_behind_one_if():
     module call."""
     found = functions_reading_the_hook()
     assert sorted(found) == [
+        "autograd.py:_run",  # the backward pass
         "autograd.py:apply",
-        "autograd.py:backward",
         "nn/module.py:__call__",
     ]
     for name, function in found.items():
@@ -93,10 +94,12 @@ def test_the_engine_reads_the_hook_in_three_places_each_behind_one_if():
         assert len(checks) == 1, name
         (check,) = checks
         # with the hook off, the branch taken never touches it
-        off = [n for stmt in check.body for n in ast.walk(stmt)]
+        body, orelse = (check.body, check.orelse) if isinstance(check, ast.If) else (
+            [check.body], [check.orelse])  # fmt: skip
+        off = [n for stmt in body for n in ast.walk(stmt)]
         assert not any(reads_the_hook(n) for n in off), name
         # and nothing outside the `if` reads it
-        inside = [n for s in [check.test, *check.orelse] for n in ast.walk(s)]
+        inside = [n for s in [check.test, *orelse] for n in ast.walk(s)]
         everywhere = [n for n in ast.walk(function) if reads_the_hook(n)]
         assert len(everywhere) == sum(reads_the_hook(n) for n in inside), name
 
@@ -149,7 +152,7 @@ def test_matmul_and_movement_ops_count_like_their_formulas():
     a = tt.randn(3, 4, 5, requires_grad=True)
     b = tt.randn(5, 6)
     with perf.profile() as prof:
-        (a @ b).transpose(2, 1, 0).reshape(-1).sum().backward()
+        (a @ b).permute(2, 1, 0).reshape(-1).sum().backward()
     assert prof.ops["MatMul"].forward_macs == 3 * 4 * 6 * 5
     assert prof.ops["MatMul"].backward_macs == 3 * 4 * 6 * 5  # b needs no gradient
     assert prof.ops["Transpose"].macs == prof.ops["Reshape"].macs == 0
@@ -163,7 +166,7 @@ def test_profiling_changes_no_result():
         profiled_loss = step(profiled)
     assert profiled_loss.item() == loss.item()
     for p, q in zip(plain.parameters(), profiled.parameters(), strict=True):
-        assert np.array_equal(p.grad, q.grad)
+        assert np.array_equal(p.grad.numpy(), q.grad.numpy())
 
 
 def test_the_hook_is_off_after_the_block_even_after_an_error_and_profiles_do_not_nest():
@@ -228,4 +231,5 @@ def test_a_convolution_counts_its_known_multiply_adds():
     pool = nn.MaxPool2d(2)
     with perf.profile(pool) as prof:
         pool(tt.randn(n, c, 8, 8))
-    assert prof.ops["Max"].forward_macs == n * c * 8 * 8  # a comparison per pixel
+    work = sum(s.forward_macs for s in prof.ops.values())  # the rest moves data
+    assert work == n * c * 8 * 8  # a comparison per pixel

@@ -82,12 +82,12 @@ def test_the_float32_path_is_the_layer_with_dequantized_weights():
     x = batches(1)[0]
     layer, twin = model[0], quantized[0]
     w = perf.dequantize(twin.weight_int8, twin.scale)
-    expected = x @ w.T + layer.bias.data
-    np.testing.assert_allclose(twin(tt.tensor(x)).data, expected, rtol=1e-6, atol=1e-6)
+    expected = x @ w.T + layer.bias.detach().numpy()
+    np.testing.assert_allclose(twin(tt.tensor(x)).detach().numpy(), expected, rtol=1e-6, atol=1e-6)
     # the weight's error, s/2 per entry, bounds the output's: sum_i |x_i| s_j / 2
     bound = np.abs(x).sum(axis=1, keepdims=True) * twin.scale / 2
     assert (
-        np.abs(twin(tt.tensor(x)).data - layer(tt.tensor(x)).data) <= bound + 1e-5
+        np.abs(twin(tt.tensor(x)).detach().numpy() - layer(tt.tensor(x)).detach().numpy()) <= bound + 1e-5
     ).all()
 
 
@@ -102,8 +102,8 @@ def test_the_int8_path_is_exact_integer_arithmetic_rescaled():
     xq = np.clip(np.rint(x / first.input_scale), -127, 127).astype(np.int64)
     exact = xq @ first.weight_int8.astype(np.int64).T  # no overflow in int64
     expected = exact * (first.input_scale.astype(np.float64) * first.scale) + first.bias
-    np.testing.assert_allclose(first(tt.tensor(x)).data, expected, rtol=1e-5, atol=1e-5)
-    out, reference = quantized(tt.tensor(x)).data, model(tt.tensor(x)).data
+    np.testing.assert_allclose(first(tt.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-5)
+    out, reference = quantized(tt.tensor(x)).detach().numpy(), model(tt.tensor(x)).detach().numpy()
     assert np.abs(out - reference).max() < 0.05 * np.abs(reference).max()
 
 
@@ -112,7 +112,7 @@ def test_calibration_sees_each_layers_own_inputs():
     calibration = batches()
     quantized = perf.quantize(model, "int8", calibration)
     hidden = max(
-        np.maximum(x @ model[0].weight.data.T + model[0].bias.data, 0).max()
+        np.maximum(x @ model[0].weight.detach().numpy().T + model[0].bias.detach().numpy(), 0).max()
         for x in calibration
     )
     # the second layer saw the first quantized layer's outputs, within its error
@@ -182,9 +182,9 @@ def test_float_and_int8_models_round_trip_through_their_files(tmp_path):
     for layer in int8_copy.layers[::2]:
         layer.matmul = "int8"
     x = tt.tensor(calibration[0])
-    assert np.array_equal(float_copy(x).data, model(x).data)
-    assert np.array_equal(int8_copy(x).data, quantized(x).data)
-    assert float_copy[0].weight.data.flags.f_contiguous  # loaded in place, layout kept
+    assert np.array_equal(float_copy(x).detach().numpy(), model(x).detach().numpy())
+    assert np.array_equal(int8_copy(x).detach().numpy(), quantized(x).detach().numpy())
+    assert float_copy[0].weight.detach().numpy().flags.f_contiguous  # loaded in place, layout kept
 
 
 def test_loading_into_another_model_fails_clearly(tmp_path):
@@ -226,15 +226,15 @@ def test_a_quantized_convolution_convolves_with_its_dequantized_filters():
         w = perf.dequantize(twin.weight_int8, twin.scale)
         expected = F.conv2d(
             tt.tensor(x), tt.tensor(w), layer.bias, layer.stride, layer.padding
-        ).data
-        out = twin(tt.tensor(x)).data
+        ).detach().numpy()
+        out = twin(tt.tensor(x)).detach().numpy()
         assert out.shape == expected.shape
         np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
         # each output's error is bounded by its patch: sum |x| * s_filter / 2
         ones = tt.tensor(np.ones((1, *layer.weight.shape[1:]), np.float32))
         patch = F.conv2d(tt.tensor(np.abs(x)), ones, None, layer.stride, layer.padding)
-        bound = patch.data * twin.scale[:, None, None] / 2
-        assert (np.abs(out - layer(tt.tensor(x)).data) <= bound + 1e-5).all()
+        bound = patch.detach().numpy() * twin.scale[:, None, None] / 2
+        assert (np.abs(out - layer(tt.tensor(x)).detach().numpy()) <= bound + 1e-5).all()
 
 
 def test_the_int8_path_of_a_convolution_is_exact_integer_arithmetic_rescaled():
@@ -248,11 +248,11 @@ def test_the_int8_path_of_a_convolution_is_exact_integer_arithmetic_rescaled():
         tt.tensor(xq.astype(np.float64)),
         tt.tensor(first.weight_int8.astype(np.float64)),
         padding=1,
-    ).data
+    ).detach().numpy()
     scales = first.input_scale.astype(np.float64) * first.scale[:, None, None]
     expected = exact * scales + first.bias[:, None, None]
-    np.testing.assert_allclose(first(tt.tensor(x)).data, expected, rtol=1e-5, atol=1e-5)
-    out, reference = quantized(tt.tensor(x)).data, model(tt.tensor(x)).data
+    np.testing.assert_allclose(first(tt.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-5)
+    out, reference = quantized(tt.tensor(x)).detach().numpy(), model(tt.tensor(x)).detach().numpy()
     assert np.abs(out - reference).max() < 0.05 * np.abs(reference).max()
 
 
@@ -266,7 +266,7 @@ def test_quantized_cnns_round_trip_through_their_files_and_refuse_bad_images(tmp
         for model in (quantized, copy):
             for layer in (model[0], model[2], model[5]):
                 layer.matmul = matmul
-        assert np.array_equal(copy(x).data, quantized(x).data)
+        assert np.array_equal(copy(x).detach().numpy(), quantized(x).detach().numpy())
     three_channels = tt.tensor(images(1, channels=3)[0])
     with pytest.raises(tt.ShapeError, match=r"expects float32 images \(N, 2, H, W\)"):
         quantized[0](three_channels)

@@ -268,3 +268,6 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """A PyTorch name this module does not offer: an error that says so."""
     compatibility.missing(__name__, name)
+
+
+from .serialization import load, save  # noqa: E402, F401

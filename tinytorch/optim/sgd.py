@@ -1,4 +1,5 @@
-"""SGD: stochastic gradient descent, with momentum and weight decay.
+"""SGD: stochastic gradient descent, with momentum (plain or Nesterov's), dampening
+and weight decay, as PyTorch's ``torch.optim.SGD``.
 
 Book: book/modules/06_optimizers.md
 """
@@ -6,40 +7,54 @@ Book: book/modules/06_optimizers.md
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import check_number
-from .optimizer import Optimizer
+from .optimizer import Group, Optimizer, Scratch, _check, _grad, _implementation
 
 
 class SGD(Optimizer):
-    """p -= lr * v, v = momentum * v + (grad + weight_decay * p): PyTorch's form."""
+    """g = grad + weight_decay * p; with momentum, b = momentum * b + (1 -
+    dampening) * g (b = g at a parameter's first step) and g = b, or g + momentum *
+    b for Nesterov's; then p -= lr * g. PyTorch's formulation and defaults."""
 
     def __init__(
-        self,
-        params: Iterable[Tensor],
-        lr: float,
-        momentum: float = 0.0,
-        weight_decay: float = 0.0,
-    ) -> None:
-        super().__init__(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
-        check_number("SGD", "momentum", momentum)
-        check_number("SGD", "weight_decay", weight_decay)
-        self.momentum, self.weight_decay = momentum, weight_decay
-        self.velocity = (
-            [np.zeros_like(p._data) for p in self.params] if momentum else []
-        )
+        self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0,
+        dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+        maximize: bool = False, foreach: bool | None = None,
+        differentiable: bool = False, fused: bool | None = None,
+    ) -> None:  # fmt: skip
+        _check("learning rate", lr)
+        _check("momentum value", momentum)
+        _check("weight_decay value", weight_decay)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        _implementation(foreach, fused, differentiable=differentiable)
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov,
+                        maximize=maximize, foreach=foreach,
+                        differentiable=differentiable, fused=fused)  # fmt: skip
+        super().__init__(params, defaults)
 
-    def _update(self, i, param, grad, scratch):
-        if self.weight_decay:
-            np.multiply(param, self.weight_decay, out=scratch)
-            grad = np.add(grad, scratch, out=scratch)
-        if self.momentum:
-            velocity = self.velocity[i]
-            velocity *= self.momentum
-            velocity += grad
-            grad = velocity
-        np.multiply(grad, self.lr, out=scratch)
-        param -= scratch
+    def _update(self, p: Tensor, param: np.ndarray, grad: np.ndarray,
+                scratch: Scratch, group: Group) -> None:  # fmt: skip
+        out, temp = scratch
+        g = _grad(param, grad, group["weight_decay"], group["maximize"], out, temp)
+        momentum = group["momentum"]
+        if momentum:
+            state = self.state[p]
+            if "momentum_buffer" not in state:  # a parameter's first step
+                state["momentum_buffer"] = Tensor._wrap(g.copy(), None)
+                buffer = state["momentum_buffer"]._data
+            else:
+                buffer = state["momentum_buffer"]._data
+                buffer *= momentum
+                dampening = group["dampening"]
+                buffer += np.multiply(g, 1 - dampening, out=temp) if dampening else g
+            if group["nesterov"]:
+                g = np.add(g, np.multiply(buffer, momentum, out=temp), out=out)
+            else:
+                g = buffer
+        param -= np.multiply(g, group["lr"], out=temp)

@@ -82,7 +82,7 @@ def keep_pruned(model: Module, masks: Masks, optimizer: Optimizer) -> None:
     if unknown:
         raise KeyError(f"keep_pruned: the model has no parameters {unknown}")
     pruned = [(params[name], ~keep) for name, keep in masks.items()]
-    optimizer.register_step_post_hook(lambda _: _zero(pruned))
+    optimizer.register_step_post_hook(lambda *_: _zero(pruned))
 
 
 def _zero(pruned: list[tuple[Parameter, np.ndarray]]) -> None:
@@ -154,7 +154,7 @@ def remove_pruned_channels(model: Sequential, masks: Masks) -> Sequential:
         layout = "F" if layer.weight._data.flags.f_contiguous else "C"  # as it was
         layer.weight = Parameter(np.asarray(weight[kept], order=layout))
         if layer.bias is not None:
-            layer.bias = Parameter(layer.bias._data[kept], weight.dtype)
+            layer.bias = Parameter(layer.bias._data[kept])  # a copy, its dtype
         inputs, outputs = next(v for k, v in SIZES.items() if isinstance(layer, k))
         setattr(layer, inputs, weight.shape[1])
         setattr(layer, outputs, int(kept.sum()))
