@@ -175,6 +175,7 @@ from .selection import (  # noqa: E402
     take_along_dim,
     where,
 )
+from .serialization import load, save  # noqa: E402
 from .shape import (  # noqa: E402
     cat,
     concat,
@@ -234,40 +235,34 @@ short, int, long = int16, int32, int64  # noqa: A001
 __version__ = "0.1.0"
 
 __all__ = [
-    "abs", "acos", "add", "all", "allclose", "amax", "amin", "any", "arange", "argmax",
-    "argmin", "argsort", "argwhere", "as_tensor", "asin", "atan", "bernoulli", "bmm",
-    "bool", "broadcast_to", "cat", "ceil", "chunk", "clamp", "clip", "clone", "concat",
-    "concatenate", "cos", "cosh", "count_nonzero", "cuda", "cumprod", "cumsum",
-    "datasets", "default_generator", "device", "div", "dot", "double", "dtype", "e",
-    "einsum", "empty", "empty_like", "enable_grad", "eq", "equal", "evaluate", "exp",
-    "expm1", "eye", "fit", "flatten", "flip", "float", "float16", "float32", "float64",
-    "floor", "floor_divide", "fmod", "frac", "from_numpy", "full", "full_like",
-    "Function", "gather", "ge", "Generator", "get_default_dtype", "get_num_threads",
+    "abs", "acos", "add", "all", "allclose", "amax", "amin", "any", "arange",
+    "argmax", "argmin", "argsort", "argwhere", "as_tensor", "asin", "atan",
+    "bernoulli", "bmm", "bool", "broadcast_to", "cat", "ceil", "chunk", "clamp",
+    "clip", "clone", "compatibility", "concat", "concatenate", "cos", "cosh",
+    "count_nonzero", "cuda", "cumprod", "cumsum", "datasets", "default_generator",
+    "device", "div", "dot", "double", "dtype", "e", "einsum", "empty", "empty_like",
+    "enable_grad", "eq", "equal", "evaluate", "exp", "expm1", "eye", "fit",
+    "flatten", "flip", "float", "float16", "float32", "float64", "floor",
+    "floor_divide", "fmod", "frac", "from_numpy", "full", "full_like", "Function",
+    "gather", "ge", "Generator", "get_default_dtype", "get_num_threads",
     "gradcheck", "GradcheckError", "gt", "half", "History", "index_select", "inf",
     "inference_mode", "initial_seed", "int", "int16", "int32", "int64", "int8",
     "is_grad_enabled", "isclose", "isfinite", "isinf", "isnan", "le", "lerp",
-    "linspace", "log", "log10", "log1p", "log2", "log_softmax", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "logspace", "logsumexp", "long", "lt",
-    "manual_seed", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean",
-    "min", "minimum", "mm", "movedim", "mul", "multinomial", "nan", "narrow", "ne",
-    "neg", "nn", "no_grad", "nonzero", "norm", "normal", "ones", "ones_like", "ops",
-    "optim", "outer", "permute", "pi", "pow", "predict", "prod", "Progress",
-    "promote_types", "rand", "rand_like", "randint", "randint_like", "randn",
-    "randn_like", "randperm", "reciprocal", "relu", "remainder", "repeat_interleave",
-    "reshape", "result_type", "return_types", "roll", "round", "rsqrt", "scatter",
-    "scatter_add", "seed", "select", "set_default_dtype", "set_grad_enabled",
-    "set_num_threads", "ShapeError", "short", "sigmoid", "sign", "sin", "sinh", "Size",
-    "softmax", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "std_mean",
-    "sub", "sum", "swapaxes", "swapdims", "t", "take_along_dim", "tan", "tanh",
-    "Tensor", "tensor", "topk", "train_epoch", "TrainingDiverged", "transpose", "tril",
+    "linspace", "load", "log", "log10", "log1p", "log2", "log_softmax",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logspace",
+    "logsumexp", "long", "lt", "manual_seed", "masked_fill", "masked_select",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "movedim", "mul",
+    "multinomial", "nan", "narrow", "ne", "neg", "nn", "no_grad", "nonzero", "norm",
+    "normal", "ones", "ones_like", "ops", "optim", "outer", "permute", "pi", "pow",
+    "predict", "prod", "Progress", "promote_types", "rand", "rand_like", "randint",
+    "randint_like", "randn", "randn_like", "randperm", "reciprocal", "relu",
+    "remainder", "repeat_interleave", "reshape", "result_type", "return_types",
+    "roll", "round", "rsqrt", "save", "scatter", "scatter_add", "seed", "select",
+    "set_default_dtype", "set_grad_enabled", "set_num_threads", "ShapeError",
+    "short", "sigmoid", "sign", "sin", "sinh", "Size", "softmax", "sort", "split",
+    "sqrt", "square", "squeeze", "stack", "std", "std_mean", "sub", "sum",
+    "swapaxes", "swapdims", "t", "take_along_dim", "tan", "tanh", "tensor",
+    "Tensor", "topk", "train_epoch", "TrainingDiverged", "transpose", "tril",
     "triu", "trunc", "uint8", "unbind", "unbroadcast", "unflatten", "unsqueeze",
     "utils", "var", "var_mean", "where", "zeros", "zeros_like",
 ]  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    """A PyTorch name this module does not offer: an error that says so."""
-    compatibility.missing(__name__, name)
-
-
-from .serialization import load, save  # noqa: E402, F401

@@ -96,6 +96,14 @@ DIFFERENCES = {
     "with PyTorch to about 1e-8, float32's precision and more, not float64's.",
     "register_buffer": "register_buffer(name, tensor) keeps the tensor as given "
     "(PyTorch's does too); it is not made an nn.Buffer instance.",
+    "torch.load of PyTorch files": "tinytorch.save writes and tinytorch.load reads "
+    "a format that holds only data (a zip of .npy arrays and a JSON structure, "
+    "never pickle). Loading a PyTorch .pt/.pth file (a pickle) raises a "
+    "RuntimeError that says how to convert the weights through numpy .npz. Tensors "
+    "that shared memory when saved load as separate copies (the same tensor saved "
+    "twice still loads as one).",
+    "DataLoader(num_workers > 0)": "loads in the calling process and gives exactly "
+    "the batches PyTorch's workers would; worker_init_fn is never called.",
     "higher derivatives": "backward(create_graph=True) and backward(inputs=...) "
     "raise NotImplementedError: tinytorch computes first derivatives into .grad.",
 }
