@@ -8,10 +8,7 @@ Book: book/library.md
 import math as _math
 from typing import Any
 
-from . import (
-    compatibility,  # noqa: E402
-    threads,
-)
+from . import compatibility, threads
 
 threads.use_default_threads()  # one BLAS thread unless the environment chose
 
@@ -266,3 +263,8 @@ __all__ = [
     "triu", "trunc", "uint8", "unbind", "unbroadcast", "unflatten", "unsqueeze",
     "utils", "var", "var_mean", "where", "zeros", "zeros_like",
 ]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A PyTorch name this module does not offer: an error that says so."""
+    compatibility.missing(__name__, name)
