@@ -119,6 +119,7 @@ EXTRAS = {
     "with forward and backward as plain methods taking ctx)",
     "tinytorch.unbroadcast": "sums a gradient back to an operand's shape",
     "tinytorch.ops": "the primitive ops, one Function each",
+    "tinytorch.compatibility": "this registry: what tinytorch offers of PyTorch",
     "tinytorch.nn.CausalSelfAttention": "GPT's masked multi-head self-attention, "
     "with a KV cache for generation (nanoGPT's CausalSelfAttention)",
     "tinytorch.nn.KVCache": "the keys and values an attention layer computed so "

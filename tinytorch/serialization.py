@@ -148,8 +148,10 @@ def _decode(value: Any, archive: zipfile.ZipFile, tensors: dict[int, Tensor]) ->
             with archive.open(f"tensors/{int(content)}.npy") as member:
                 array = np.load(io.BytesIO(member.read()), allow_pickle=False)
             grad = bool(value["requires_grad"])
-            made = Parameter(array, grad) if value["parameter"] else Tensor._wrap(
-                array, None).requires_grad_(grad)  # fmt: skip
+            made = Tensor._wrap(array, None)
+            if value["parameter"]:
+                made = Parameter(made, grad)
+            made.requires_grad_(grad)
             tensors[content] = made
         return tensors[content]
     if tag in ("list", "tuple"):

@@ -19,6 +19,9 @@ from .harness import torch_module
 from .programs import HERE, NAMES, load, swap_imports
 
 LOSS_RTOL = 1e-5  # per step, relative: the same float32 arithmetic, summed differently
+# signal_cnn: the losses agree to ~1e-7 for 15 steps; then Adam at lr 1e-2 amplifies the
+# convolution's float32 rounding (its sums run in another order) to ~1e-5 (measured 1.1e-5)
+LOSS_RTOL_OF = {"signal_cnn": 3e-5}
 AFTER_RTOL = 1e-4  # numbers computed from the trained weights (test loss, error)
 
 
@@ -62,38 +65,13 @@ RUNS = [
     ("signal_cnn", ()),
 ]
 
-# The first gap each run meets on tinytorch today (a missing PyTorch name or
-# argument, never a different result): the run is expected to stop there with one of
-# these errors. Delete an entry once its program runs; a wrong number still fails.
-WAITING_FOR = {
-    "mnist_cnn": "DataLoader(num_workers=0)",
-    "char_gpt-sdpa": "nn.ModuleList",
-    "char_gpt-masked": "nn.ModuleList",
-    "regression-step": "lr_scheduler.CosineAnnealingLR",
-    "regression-cosine": "lr_scheduler.CosineAnnealingLR",
-    "regression-multistep": "lr_scheduler.CosineAnnealingLR",
-    "regression-exponential": "lr_scheduler.CosineAnnealingLR",
-    "tied_lm": "torch.stack",
-    "checkpoint": "DataLoader(num_workers=0)",
-    "signal_cnn": "Tensor.std",
-}
-MISSING = (AttributeError, ImportError, TypeError, NotImplementedError)
-
 
 def run_id(name: str, options: tuple) -> str:
     return "-".join([name, *(str(value) for _, value in options)])
 
 
 def params() -> list:
-    made = []
-    for name, options in RUNS:
-        key = run_id(name, options)
-        marks = ()
-        if key in WAITING_FOR:
-            reason = f"tinytorch lacks {WAITING_FOR[key]}"
-            marks = pytest.mark.xfail(raises=MISSING, strict=True, reason=reason)
-        made.append(pytest.param(name, options, id=key, marks=marks))
-    return made
+    return [pytest.param(name, options, id=run_id(name, options)) for name, options in RUNS]
 
 
 @cache
@@ -170,7 +148,8 @@ def test_tinytorch_gives_pytorchs_losses_step_by_step(
     print(
         f"{run_id(name, options)}: {len(want['losses'])} steps, losses within {worst:.1e}"
     )
-    assert worst <= LOSS_RTOL, f"losses {got['losses']}, PyTorch {want['losses']}"
+    limit = LOSS_RTOL_OF.get(name, LOSS_RTOL)
+    assert worst <= limit, f"losses {got['losses']}, PyTorch {want['losses']}"
     CHECKS[name](want, got)
 
 
