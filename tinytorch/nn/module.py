@@ -151,7 +151,10 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Register `module` (or None) as the child `name`."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{_kind(module)} is not a Module subclass")
+            hint = (f" (the class {module.__name__} itself: did you forget the "
+                    f"parentheses, {module.__name__}(...)?)"
+                    if isinstance(module, type) else "")  # fmt: skip
+            raise TypeError(f"{name}: {_kind(module)} is not a Module subclass{hint}")
         self._register("module", self._modules, name, module)
 
     register_module = add_module
