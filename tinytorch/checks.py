@@ -65,11 +65,12 @@ def check_sizes(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 def check_int(owner: str, name: str, value: Any, low: int | None = 1) -> None:
-    """Refuse what is not a whole number >= `low` (2.5, "4", True, -1); with
-    low=None any integer will do (a seed)."""
+    """Refuse what is not a whole number >= `low`: 2.5, "4" or True is a TypeError
+    (as PyTorch), -1 a ValueError; with low=None any integer will do (a seed)."""
     if not _is_int(value) or (low is not None and value < low):
         bound = "" if low is None else f" >= {low}"
-        raise ValueError(f"{owner}: {name} must be an integer{bound}, got {value!r}")
+        error = ValueError if _is_int(value) else TypeError
+        raise error(f"{owner}: {name} must be an integer{bound}, got {value!r}")
 
 
 def check_number(

@@ -46,8 +46,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias, as one node (see `ops.Linear`)."""
     if input.dtype != weight.dtype:
         raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got "
-            f"{input.dtype.name} and {weight.dtype.name}"
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype.name} and "
+            f"{weight.dtype.name}: convert the input (x.to({weight.dtype!r}), pixel "
+            f"values scaled into [0, 1]) or the model (model.to({input.dtype!r}))"
         )
     if bias is None:
         return ops.Linear.apply(input, weight)
