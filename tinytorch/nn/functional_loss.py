@@ -223,8 +223,8 @@ def _check_range(targets: np.ndarray, kept: np.ndarray, classes: int) -> None:
     wrong = kept & ((targets < 0) | (targets >= classes))
     if wrong.any():
         raise IndexError(f"Target {targets[wrong].flat[0]} is out of bounds: the "
-                         f"scores have {classes} classes (valid targets 0..{classes - 1}"
-                         f", or ignore_index)")  # fmt: skip
+                         f"scores have {classes} classes (valid targets 0.."
+                         f"{classes - 1}, or ignore_index)")  # fmt: skip
 
 
 def _picked(input: Tensor, targets: np.ndarray, weight: Tensor | None, ignore_index: int
