@@ -109,15 +109,12 @@ def test_lambda_lr_sets_the_rate_of_each_step() -> None:
     scheduler = LambdaLR(optimizer, lambda step: 1 / (step + 1))
     rates = []
     for _ in range(3):
-        rates.append(optimizer.lr)
+        rates.append(optimizer.param_groups[0]["lr"])
         scheduler.step()
     assert rates == pytest.approx([0.1, 0.05, 0.1 / 3])
     assert scheduler.get_last_lr() == [pytest.approx(0.025)]
 
 
-def test_a_schedule_that_gives_a_bad_rate_is_refused() -> None:
-    optimizer = tt.optim.SGD([tt.nn.Parameter(tt.tensor([1.0]))], lr=0.1)
-    with pytest.raises(ValueError, match="gave lr -0.1 at step 0"):
-        LambdaLR(optimizer, lambda step: -1)
-    with pytest.raises(TypeError, match="expected an Optimizer"):
-        LambdaLR("sgd", lambda step: 1)
+def test_a_schedule_needs_an_optimizer() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'param_groups'"):
+        LambdaLR("sgd", lambda step: 1)  # PyTorch's error, word for word

@@ -27,11 +27,11 @@ def mlp() -> nn.Sequential:
     )
 
 
-def data() -> tuple[tt.Tensor, np.ndarray]:
+def data() -> tuple[tt.Tensor, tt.Tensor]:
     rng = np.random.default_rng(0)
     return tt.tensor(
         rng.standard_normal((BATCH, SIZES[0]), dtype=np.float32)
-    ), np.arange(BATCH) % SIZES[2]
+    ), tt.arange(BATCH) % SIZES[2]
 
 
 def step(model: nn.Module) -> tt.Tensor:

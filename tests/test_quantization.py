@@ -68,7 +68,7 @@ def test_quantize_swaps_every_channel_layer_and_leaves_the_model_alone():
     model = mlp()
     before = model.state_dict()
     quantized = perf.quantize(model)
-    kinds = [type(layer).__name__ for layer in quantized.layers]
+    kinds = [type(layer).__name__ for layer in quantized]
     assert kinds == ["QuantizedLinear", "ReLU", "QuantizedLinear"]
     assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
     assert set(perf.quantization.QUANTIZED) == set(
@@ -118,7 +118,7 @@ def test_calibration_sees_each_layers_own_inputs():
     # the second layer saw the first quantized layer's outputs, within its error
     assert quantized[2].input_scale * 127 == pytest.approx(hidden, rel=1e-2)
     assert quantized.training and all(
-        layer.observed is None for layer in quantized.layers[::2]
+        layer.observed is None for layer in list(quantized)[::2]
     )
 
 
@@ -179,7 +179,7 @@ def test_float_and_int8_models_round_trip_through_their_files(tmp_path):
     float_copy, int8_copy = mlp(seed=5), perf.quantize(mlp(seed=5))  # other weights
     perf.load(float_copy, tmp_path / "float.npz")
     perf.load(int8_copy, tmp_path / "int8.npz")
-    for layer in int8_copy.layers[::2]:
+    for layer in list(int8_copy)[::2]:
         layer.matmul = "int8"
     x = tt.tensor(calibration[0])
     assert np.array_equal(float_copy(x).detach().numpy(), model(x).detach().numpy())
@@ -217,7 +217,7 @@ def images(n: int = 3, channels: int = 2, seed: int = 1) -> list[np.ndarray]:
 def test_a_quantized_convolution_convolves_with_its_dequantized_filters():
     model = cnn()
     quantized = perf.quantize(model)
-    kinds = [type(layer).__name__ for layer in quantized.layers]
+    kinds = [type(layer).__name__ for layer in quantized]
     assert kinds[0] == kinds[2] == "QuantizedConv2d" and kinds[5] == "QuantizedLinear"
     for i, channels in ((0, 2), (2, 4)):  # padded, then strided
         layer, twin = model[i], quantized[i]

@@ -70,9 +70,11 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if autograd.hook is not None:  # the engine's hook: a profiler, when one runs
-            return autograd.hook.module(self, args, kwargs)
-        return self.forward(*args, **kwargs)
+        if autograd.hook is None:  # the engine's hook: a profiler, when one runs
+            out = self.forward(*args, **kwargs)
+        else:
+            out = autograd.hook.module(self, args, kwargs)
+        return out
 
     # ------------------------------------------------------------- registration
     def __setattr__(self, name: str, value: Any) -> None:

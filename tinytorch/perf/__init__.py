@@ -9,7 +9,7 @@ Book: book/modules/14_profiling.md
 
 from . import benchmark, layers, profiler, pruning, quantization, serialization, sparse
 from .benchmark import Comparison, Measurement, Ratio, Timer, compare
-from .layers import CHANNEL_LAYERS, channel_weights, named_modules
+from .layers import CHANNEL_LAYERS, channel_weights
 from .profiler import Stats, gemm_peak, profile
 from .pruning import (
     global_unstructured,
@@ -33,7 +33,7 @@ __all__ = [
     "CHANNEL_LAYERS", "Bitmap", "Comparison", "Measurement", "QuantizedConv2d",
     "QuantizedLinear", "Ratio", "Stats", "Timer", "benchmark", "calibrate",
     "compare", "channel_weights", "dequantize", "gemm_peak", "global_unstructured",
-    "keep_pruned", "layers", "ln_structured", "load", "load_state", "named_modules",
+    "keep_pruned", "layers", "ln_structured", "load", "load_state",
     "profile", "profiler", "pruning", "quantization", "quantize",
     "quantize_per_channel", "remove_pruned_channels", "save", "serialization",
     "sparse", "sparsity", "state",

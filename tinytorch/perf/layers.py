@@ -10,18 +10,9 @@ Book: book/modules/15_quantization.md
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..nn import Conv2d, Linear, Module, Parameter
 
 CHANNEL_LAYERS: tuple[type[Module], ...] = (Linear, Conv2d)
-
-
-def named_modules(model: Module, prefix: str = "") -> Iterator[tuple[str, Module]]:
-    """(dotted name, module) for the model ("" for itself) and every module inside."""
-    yield prefix, model
-    for name, child in model.named_children():
-        yield from named_modules(child, f"{prefix}.{name}" if prefix else name)
 
 
 def channel_weights(model: Module) -> dict[str, Parameter]:
@@ -30,7 +21,7 @@ def channel_weights(model: Module) -> dict[str, Parameter]:
         raise TypeError(f"expected a tinytorch Module, got {type(model).__name__}")
     weights = {
         f"{name}.weight" if name else "weight": module.weight
-        for name, module in named_modules(model)
+        for name, module in model.named_modules()
         if isinstance(module, CHANNEL_LAYERS)
     }
     if not weights:

@@ -23,7 +23,6 @@ from .. import autograd, ops
 from .._tensor import Tensor
 from ..checks import check_int
 from ..nn import Module
-from .layers import named_modules
 from .serialization import state
 
 Rule = Callable[[Sequence[np.ndarray], np.ndarray], int]
@@ -107,7 +106,7 @@ class profile:
         self.ops: dict[str, Stats] = {}
         self.modules: dict[str, Stats] = {}
         self.seconds = 0.0
-        found = named_modules(model) if model is not None else ()
+        found = model.named_modules() if model is not None else ()
         self._names = {id(m): name or type(m).__name__ for name, m in found}
         self._running: list[Stats] = []  # the modules whose forward is running
         self._start = 0.0

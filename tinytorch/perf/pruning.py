@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import nn
 from ..checks import check_number
+from ..creation import tensor
 from ..nn import Module, Parameter, Sequential
 from ..optim import Optimizer
 from .layers import CHANNEL_LAYERS, channel_weights
@@ -128,7 +129,7 @@ def remove_pruned_channels(model: Sequential, masks: Masks) -> Sequential:
     if unknown:
         raise KeyError(f"remove_pruned_channels: the model has no parameters {unknown}")
     smaller, kept = copy.deepcopy(model), None  # kept: the last layer's outputs left
-    for i, layer in enumerate(smaller.layers):
+    for i, layer in enumerate(smaller):
         if not isinstance(layer, CHANNEL_LAYERS):
             if (
                 kept is not None
@@ -152,9 +153,9 @@ def remove_pruned_channels(model: Sequential, masks: Masks) -> Sequential:
             weight = weight[:, np.repeat(kept, weight.shape[1] // len(kept))]
         kept = _kept_channels(masks.get(f"{i}.weight"), len(weight), i)
         layout = "F" if layer.weight._data.flags.f_contiguous else "C"  # as it was
-        layer.weight = Parameter(np.asarray(weight[kept], order=layout))
+        layer.weight = Parameter(tensor(np.asarray(weight[kept], order=layout)))
         if layer.bias is not None:
-            layer.bias = Parameter(layer.bias._data[kept])  # a copy, its dtype
+            layer.bias = Parameter(tensor(layer.bias._data[kept]))  # a copy, its dtype
         inputs, outputs = next(v for k, v in SIZES.items() if isinstance(layer, k))
         setattr(layer, inputs, weight.shape[1])
         setattr(layer, outputs, int(kept.sum()))

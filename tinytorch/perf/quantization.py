@@ -160,12 +160,8 @@ def _swap(module: Module, matmul: str) -> Module:
     twin = next((t for kind, t in QUANTIZED.items() if isinstance(module, kind)), None)
     if twin is not None:
         return twin(module, matmul)
-    for attr, value in vars(module).items():
-        if isinstance(value, Module):
-            setattr(module, attr, _swap(value, matmul))
-        elif isinstance(value, list | tuple):
-            swapped = [_swap(v, matmul) if isinstance(v, Module) else v for v in value]
-            setattr(module, attr, type(value)(swapped))
+    for name, child in list(module.named_children()):
+        setattr(module, name, _swap(child, matmul))
     return module
 
 

@@ -19,24 +19,21 @@ from pathlib import Path
 import numpy as np
 
 from ..files import DamagedFile, write_atomically
-from ..nn import Buffer, Module, Parameter
+from ..nn import Module
 from .archive import REMEDY, read_npz
-from .layers import named_modules
 from .sparse import Bitmap
 
 BITMAP = ("@shape", "@bits", "@values")  # the keys of one array stored as a Bitmap
 
 
 def state(model: Module) -> dict[str, np.ndarray]:
-    """Every array the model holds, by dotted name ("0.weight", "0.scale", ...)."""
-    arrays = {}
-    for prefix, module in named_modules(model):
+    """Every array the model holds, by dotted name ("0.weight", "0.scale", ...): its
+    state_dict (parameters and buffers) and the numpy arrays its modules keep."""
+    arrays = {name: t._data for name, t in model.state_dict().items()}
+    for prefix, module in model.named_modules():
         for attr, value in vars(module).items():
-            key = f"{prefix}.{attr}" if prefix else attr
-            if isinstance(value, Parameter | Buffer):
-                arrays[key] = value._data
-            elif isinstance(value, np.ndarray):
-                arrays[key] = value
+            if isinstance(value, np.ndarray):
+                arrays[f"{prefix}.{attr}" if prefix else attr] = value
     return arrays
 
 
@@ -50,7 +47,7 @@ def load_state(model: Module, arrays: dict[str, np.ndarray]) -> None:
             f"load_state: missing {missing}, unexpected {unexpected}; was "
             f"the file saved from a model built the same way?"
         )
-    modules = dict(named_modules(model))
+    modules, tensors = dict(model.named_modules()), model.state_dict()
     for key, value in arrays.items():
         old = current[key]
         if value.shape != old.shape or value.dtype != old.dtype:
@@ -58,12 +55,11 @@ def load_state(model: Module, arrays: dict[str, np.ndarray]) -> None:
                 f"load_state: {key} is {value.dtype} {value.shape} in the "
                 f"file but {old.dtype} {old.shape} in the model"
             )
-        prefix, _, attr = key.rpartition(".")
-        target = getattr(modules[prefix], attr)
-        if isinstance(target, Parameter | Buffer):
-            np.copyto(target._data, value)  # keeps the weight's memory layout
-            target._version[0] += 1
+        if key in tensors:  # state_dict's tensors share the model's memory
+            np.copyto(tensors[key]._data, value)  # keeps the weight's memory layout
+            tensors[key]._version[0] += 1
         else:
+            prefix, _, attr = key.rpartition(".")
             setattr(modules[prefix], attr, value)
 
 
