@@ -88,7 +88,7 @@ class Classifier:
             else:
                 layers.append(PLAIN_LAYERS[kind]())
         model = nn.Sequential(*layers)
-        model.load_state_dict({name: self.tensors[name]
+        model.load_state_dict({name: tt.from_numpy(self.tensors[name])
                                for name in model.state_dict()})
         return model
 
@@ -250,23 +250,30 @@ def _check_tensors(metadata: dict[str, Any], tensors: dict[str, np.ndarray]) -> 
             raise ValueError(f"the tensor {name!r} holds NaN or infinite values")
 
 
+def _pair(value: int | tuple[int, int]) -> list[int]:
+    """A layer's setting as [h, w] (PyTorch keeps an int as given)."""
+    if isinstance(value, str):
+        raise ValueError(f"the browser's layers take padding as numbers, not {value!r}")
+    return list(value) if isinstance(value, tuple | list) else [value, value]
+
+
 def layers_of(model: nn.Sequential) -> list[dict[str, Any]]:
     """The header's list of layers: what the browser's forward pass runs."""
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"layers_of: the model is a {type(model).__name__}; the "
                         f"browser runs an nn.Sequential of {KNOWN}")
     layers: list[dict[str, Any]] = []
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(model):
         if type(layer) in (nn.Linear, nn.Conv2d):
             bias = f"{i}.bias" if layer.bias is not None else None
             kind = "linear" if isinstance(layer, nn.Linear) else "conv2d"
             layers.append({"type": kind, "weight": f"{i}.weight", "bias": bias})
             if kind == "conv2d":
-                layers[-1].update(stride=list(layer.stride),
-                                  padding=list(layer.padding))
+                layers[-1].update(stride=_pair(layer.stride),
+                                  padding=_pair(layer.padding))
         elif type(layer) is nn.MaxPool2d:
-            layers.append({"type": "maxpool2d", "kernel": list(layer.kernel_size),
-                           "stride": list(layer.stride)})
+            layers.append({"type": "maxpool2d", "kernel": _pair(layer.kernel_size),
+                           "stride": _pair(layer.stride)})
         elif type(layer) in PLAIN_LAYERS.values():
             names = {kind: name for name, kind in PLAIN_LAYERS.items()}
             layers.append({"type": names[type(layer)]})
