@@ -18,7 +18,10 @@ import { chooser, seededRandom } from "./sampling.mjs";
 import { plainText, UnknownCharacter } from "./tokenizer.mjs";
 
 const TOP_K = ["all", "20", "10", "5", "3"];
-const SLICE = 30; // ms of the model's work between two chances for the page to show it
+// The page shows the answer so far after each SLICE ms of the model's work: a slow phone
+// writes it in bursts, a laptop shows it whole. Each update costs the page a frame,
+// which on a phone-class CPU takes about as long as the model's whole answer.
+const SLICE = 100;
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 // The model in the checked bytes of the file `name`, if it is whole and this build's;
