@@ -9,7 +9,9 @@ and browser assets served by the build itself.
 - published: the files the chapters published (trained weights) are served from
   ``published/``, checked against the manifest;
 - digit_reader: the ``digit-reader`` directive, where the reader draws a digit for a
-  network trained in this build to read.
+  network trained in this build to read;
+- ask_gpt: the ``ask-gpt`` directive, where the reader asks the GPT trained in this
+  build a question.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sphinx.application import Sphinx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tinytorch_book, beside
 
 from . import (  # noqa: E402
+    ask_gpt,
     assets,
     digit_reader,
     execution,
@@ -37,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", results.start_build)
     app.connect("config-inited", repository.link_the_repository)
     digit_reader.setup(app)
+    ask_gpt.setup(app)
     app.connect("builder-inited", assets.require_vendor_assets)
     app.connect("env-get-outdated", assets.rewrite_pages_when_assets_change)
     app.connect("env-before-read-docs", execution.execute_stale_pages)
