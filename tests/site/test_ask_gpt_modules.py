@@ -53,7 +53,7 @@ LIVELY = {"mlp.0.weight": 40, "q_proj.weight": 15, "k_proj.weight": 15, "lm_head
 def small_gpt(gelu: str = "tanh", seed: int = 0) -> GPT:
     tt.manual_seed(seed)
     model = GPT(GPTConfig(block_size=32, vocab_size=len(ALPHABET), n_layer=2, n_head=2, n_embd=16))
-    state = {name: np.asarray(value) * next((k for end, k in LIVELY.items() if name.endswith(end)), 1)
+    state = {name: tt.tensor(np.asarray(value) * next((k for end, k in LIVELY.items() if name.endswith(end)), 1))
              for name, value in model.state_dict().items()}
     model.load_state_dict(state)
     if gelu == "erf":
@@ -166,7 +166,7 @@ def test_what_the_browser_could_not_run_is_refused(tmp_path: Path, model: GPT, c
 def test_a_model_that_diverged_is_not_published(tmp_path: Path) -> None:
     model = small_gpt()
     state = model.state_dict()
-    state["blocks.0.mlp.0.weight"] = np.full_like(np.asarray(state["blocks.0.mlp.0.weight"]), np.nan)
+    state["blocks.0.mlp.0.weight"] = tt.tensor(np.full_like(np.asarray(state["blocks.0.mlp.0.weight"]), np.nan))
     model.load_state_dict(state)
     with pytest.raises(ValueError, match="blocks.0.mlp.0.weight holds NaN or infinite values"):
         written(tmp_path, model)

@@ -82,7 +82,7 @@ class GPTFile:
         """The GPT as tinytorch modules, holding the file's weights, in eval mode."""
         config = self.metadata["config"]
         model = GPT(GPTConfig(**{size: config[size] for size in SIZES}))
-        model.load_state_dict(self.tensors)
+        model.load_state_dict({k: tt.from_numpy(v) for k, v in self.tensors.items()})
         model.eval()
         return model
 
