@@ -27,7 +27,7 @@ def tiny_fit(callback, epochs=2):
     model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
     x = np.array([[0, 0], [1, 1], [0, 1], [1, 0]], np.float32)
     y = np.array([[0], [1], [0], [1]], np.float32)
-    loader = DataLoader(TensorDataset(x, y), 2)
+    loader = DataLoader(TensorDataset(tt.from_numpy(x), tt.from_numpy(y)), 2)
     return tt.fit(
         model,
         loader,
