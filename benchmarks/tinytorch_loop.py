@@ -21,8 +21,9 @@ class TinytorchLoop:
             self.optimizer = tt.optim.SGD(
                 params, lr=config.lr, momentum=config.momentum
             )
+        data = tt.utils.data.TensorDataset(tt.from_numpy(x), tt.from_numpy(y))
         self.loader = tt.utils.data.DataLoader(
-            tt.utils.data.TensorDataset(x, y), config.batch_size, shuffle=True, seed=seed
+            data, config.batch_size, shuffle=True, seed=seed
         )
         self.loss_fn = tt.nn.CrossEntropyLoss()
 
