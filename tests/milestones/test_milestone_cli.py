@@ -134,7 +134,7 @@ def test_save_weights_writes_the_first_layer_as_a_png(tmp_path, quick_run):
     script, result = load(MNIST), quick_run(MNIST)
     trained = script.first_layer_image(result["model"]).astype(float)
     untrained = image_grid(
-        np.asarray(result["initial_state"]["0.weight"]).reshape(-1, 28, 28), columns=16
+        result["initial_state"]["0.weight"].reshape(-1, 28, 28), columns=16
     ).astype(float)
     assert np.abs(image - trained).mean() < np.abs(image - untrained).mean() / 2
 

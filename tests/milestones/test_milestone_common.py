@@ -161,6 +161,7 @@ def test_image_grid_tiles_patches_each_scaled_to_its_own_range():
     assert (fifth == 0).all() and (
         grid[7:9, 5:8] == 255
     ).all()  # the empty sixth cell stays blank
+    assert np.array_equal(image_grid(tt.from_numpy(patches), columns=2), grid)  # a tensor
 
 
 def test_write_png_round_trips_and_refuses_other_images(tmp_path):
