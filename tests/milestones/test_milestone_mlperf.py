@@ -141,7 +141,9 @@ def test_quantized_layers_of_a_loaded_file_switch_paths(tmp_path, quick_run):
     )
     olympics.use_matmul(copy, "int8")
     with tt.no_grad():
-        assert np.array_equal(copy(tt.tensor(x)).numpy(), quantized(tt.tensor(x)).numpy())
+        assert np.array_equal(
+            copy(tt.tensor(x)).numpy(), quantized(tt.tensor(x)).numpy()
+        )
 
 
 @pytest.mark.slow

@@ -30,7 +30,9 @@ dialogue = load("05_2017_transformer/02_vaswani_dialogue")
 def test_the_proof_reverses_every_held_out_sequence():
     result = proof.run()
     assert_goals(proof, result)
-    (weights,) = result["model"].attention_maps(tt.tensor(proof.reversal(0).x_test[:50]))
+    (weights,) = result["model"].attention_maps(
+        tt.tensor(proof.reversal(0).x_test[:50])
+    )
     rows = np.arange(proof.LENGTH, 2 * proof.LENGTH)
     assert weights[:, 0, rows, 2 * proof.LENGTH - 1 - rows].mean() > 0.5  # the mirror
 
