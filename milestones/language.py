@@ -107,14 +107,15 @@ def warmup_cosine(warmup: int) -> Callable[..., LambdaLR]:
     def schedule(
         optimizer: Optimizer, max_lr: float, epochs: int, steps_per_epoch: int
     ) -> LambdaLR:
-        # LambdaLR multiplies the optimizer's initial lr by the factor
-        peak, total = max_lr / optimizer.defaults["lr"], epochs * steps_per_epoch
+        for group in optimizer.param_groups:  # LambdaLR scales the lr it finds
+            group["lr"] = max_lr
+        total = epochs * steps_per_epoch
 
         def factor(step: int) -> float:
             if step < warmup:
-                return peak * (step + 1) / warmup
+                return (step + 1) / warmup
             angle = math.pi * (step - warmup) / max(1, total - warmup)
-            return peak * 0.5 * (1 + math.cos(angle))
+            return 0.5 * (1 + math.cos(angle))
 
         return LambdaLR(optimizer, factor)
 
