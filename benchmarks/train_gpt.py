@@ -93,8 +93,9 @@ class TinytorchRun:
         self.model.load_state_dict({k: tt.tensor(v) for k, v in state.items()})
         self.optimizer = tt.optim.AdamW(self.model.parameters(), lr=lr)
         data = tt.utils.data.TensorDataset(tt.from_numpy(x), tt.from_numpy(y))
+        shuffle = tt.Generator().manual_seed(seed)
         self.loader = tt.utils.data.DataLoader(
-            data, batch_size, shuffle=True, seed=seed
+            data, batch_size, shuffle=True, generator=shuffle
         )
 
     def epoch(self, order: np.ndarray) -> tuple[float, float]:
@@ -107,7 +108,7 @@ class TinytorchRun:
 
 def start_run(impl: str, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
     """A fresh implementation from tinytorch's initial weights for `seed`."""
-    state = {k: np.asarray(v) for k, v in build_tinytorch(seed).state_dict().items()}
+    state = {k: v.numpy() for k, v in build_tinytorch(seed).state_dict().items()}
     args = (state, MODEL["n_head"], LR, x, y, BATCH)
     if impl == "tinytorch":
         return TinytorchRun(*args, seed)

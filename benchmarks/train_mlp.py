@@ -58,7 +58,7 @@ def initial_weights(
     """tinytorch's initialisation (PyTorch's U(+-1/sqrt(in))) as numpy arrays:
     everyone starts here."""
     state = build_tinytorch(seed, sizes).state_dict()
-    return {name: np.asarray(value) for name, value in state.items()}
+    return {name: value.numpy() for name, value in state.items()}
 
 
 def build_tinytorch(
@@ -101,7 +101,10 @@ def tinydigits_check(seed: int) -> dict:
     optimizer = tt.optim.Adam(model.parameters(), lr=1e-2)
     x, y, x_test, y_test = map(tt.from_numpy, load_tinydigits())
     loader = tt.utils.data.DataLoader(
-        tt.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True, seed=seed
+        tt.utils.data.TensorDataset(x, y),
+        batch_size=32,
+        shuffle=True,
+        generator=tt.Generator().manual_seed(seed),
     )
     test = tt.utils.data.DataLoader(
         tt.utils.data.TensorDataset(x_test, y_test), batch_size=200

@@ -98,8 +98,9 @@ def trainer(
         x_train, y_train, x_test, y_test = splits.tensors()
         train_set = (splits.train_set if splits.train_set is not None
                      else TensorDataset(x_train, y_train))
+        shuffle = tt.Generator().manual_seed(settings.seed)  # the same batches each run
         train_loader = DataLoader(train_set, settings.batch_size, shuffle=True,
-                                  seed=settings.seed)
+                                  generator=shuffle)
         test_loader = DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH)
         steps = optimizer(net.parameters(), lr=settings.lr)
         schedule = recipe.schedule(steps, settings.lr, epochs, len(train_loader))

@@ -61,7 +61,7 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
     x_train, y_train, x_test, y_test = data.tensors()
     n = PROFILE_IMAGES
     steps = DataLoader(TensorDataset(x_train[:n], y_train[:n]), settings.batch_size,
-                       shuffle=True, seed=seed)
+                       shuffle=True, generator=tt.Generator().manual_seed(seed))
     optimizer = recipe.optimizer(net.parameters(), lr=settings.lr)
     schedule = recipe.schedule(optimizer, settings.lr, 2, len(steps))  # as trained
     tt.train_epoch(net, steps, recipe.loss_fn, optimizer,  # warms caches, allocators

@@ -106,7 +106,7 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
     x_train, y_train, x_test, y_test = data.tensors()
     test = DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH)
     train = DataLoader(TensorDataset(x_train, y_train), settings.batch_size,
-                       shuffle=True, seed=seed)
+                       shuffle=True, generator=tt.Generator().manual_seed(seed))
 
     def fine_tune(pruned: tt.nn.Module, masks: perf.pruning.Masks) -> tt.History:
         optimizer = recipe.optimizer(pruned.parameters(), lr=settings.lr)

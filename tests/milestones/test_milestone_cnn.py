@@ -19,6 +19,7 @@ from test_milestone_cli import KEYS, MILESTONES, assert_prints_only_the_result, 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for datafiles
 from datafiles import make_archive  # noqa: E402
 
+import tinytorch as tt  # noqa: E402
 from milestones import load, splits  # noqa: E402
 from tinytorch.datasets import cifar  # noqa: E402
 from tinytorch.utils.data import DataLoader, TensorDataset  # noqa: E402
@@ -53,7 +54,7 @@ def test_both_models_see_the_same_batches() -> None:
     order: one DataLoader seed, one dataset length."""
     images, flat = splits.tinydigits_images(), splits.tinydigits()
     np.testing.assert_array_equal(images.x_train.reshape(-1, 64), flat.x_train)
-    loaders = [DataLoader(TensorDataset(*s.tensors()[:2]), 32, shuffle=True, seed=3) for s in (images, flat)]
+    loaders = [DataLoader(TensorDataset(*s.tensors()[:2]), 32, shuffle=True, generator=tt.Generator().manual_seed(3)) for s in (images, flat)]
     for _ in range(2):  # two epochs, two orders
         for (xa, ya), (xb, yb) in zip(*loaders, strict=True):
             np.testing.assert_array_equal(ya.numpy(), yb.numpy())
