@@ -54,7 +54,7 @@ lenet5 = load("04_1998_cnn/03_lecun_mnist").lenet5
 def initial_weights(seed: int) -> dict[str, np.ndarray]:
     """tinytorch's initialisation of LeNet-5 as numpy arrays: everyone starts here."""
     tt.manual_seed(seed)
-    return {name: np.asarray(value) for name, value in lenet5().state_dict().items()}
+    return {name: value.numpy() for name, value in lenet5().state_dict().items()}
 
 
 class TinytorchRun(TinytorchLoop):

@@ -37,7 +37,7 @@ def bench():
 
 def state_arrays(model: GPT) -> dict[str, np.ndarray]:
     """The model's weights as numpy arrays, the benchmark's common currency."""
-    return {name: np.asarray(value) for name, value in model.state_dict().items()}
+    return {name: value.numpy() for name, value in model.state_dict().items()}
 
 
 def _batch(n: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
