@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .._tensor import Tensor
-from .module import Module, _indent
+from .module import Module
 from .parameter import Parameter
 
 
@@ -162,7 +162,7 @@ class ModuleList(Module):
             return "ModuleList()"
         shown = [f"({a}): {t}" if a == b else f"({a}-{b}): {b - a + 1} x {t}"
                  for a, b, t in lines]  # fmt: skip
-        return "ModuleList(\n  " + "\n  ".join(_indent(s, 2) for s in shown) + "\n)"
+        return "ModuleList(\n  " + "\n  ".join(s.replace("\n", "\n  ") for s in shown) + "\n)"
 
 
 class ModuleDict(Module):

@@ -373,17 +373,13 @@ class Module:
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra = extra.split("\n") if extra else []
-        children = [f"({k}): {_indent(repr(m), 2)}" for k, m in self._modules.items()]
+        children = [f"({k}): " + repr(m).replace("\n", "\n  ")  # a child, indented
+                    for k, m in self._modules.items()]  # fmt: skip
         if len(extra) == 1 and not children:
             return f"{type(self).__name__}({extra[0]})"
         lines = extra + children
         body = "\n  " + "\n  ".join(lines) + "\n" if lines else ""
         return f"{type(self).__name__}({body})"
-
-
-def _indent(text: str, spaces: int) -> str:
-    """Every line but the first indented (a child's repr inside its parent's)."""
-    return text.replace("\n", "\n" + " " * spaces)
 
 
 def _load_one(key: str, target: Tensor, value: Any) -> str | None:
