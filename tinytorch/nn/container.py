@@ -162,7 +162,8 @@ class ModuleList(Module):
             return "ModuleList()"
         shown = [f"({a}): {t}" if a == b else f"({a}-{b}): {b - a + 1} x {t}"
                  for a, b, t in lines]  # fmt: skip
-        return "ModuleList(\n  " + "\n  ".join(s.replace("\n", "\n  ") for s in shown) + "\n)"
+        body = "\n  ".join(s.replace("\n", "\n  ") for s in shown)  # children indented
+        return "ModuleList(\n  " + body + "\n)"
 
 
 class ModuleDict(Module):
