@@ -71,7 +71,9 @@ GOALS = _goals(quick=False) + _goals(quick=True)
 SETTINGS = olympics.script("mlp").SETTINGS  # the default model's training
 SPARSITY = 0.9  # of the weights, pruned before fine-tuning
 CHANNELS = 0.5  # of each hidden layer's channels, removed before fine-tuning
-FINE_TUNE_EPOCHS = 1
+# 2: with 1, LeNet-5's 90 %-pruned int8 model lost 1.19 points (0.99 before PyTorch's
+# max-pool gradient and training changes); with 2 it loses 0.79 (seed 0)
+FINE_TUNE_EPOCHS = 2
 CURVE = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)  # sparsities, pruned without fine-tuning
 VERSIONS = {  # each saved model: how the tables name it
     "float32": "float32 (baseline)", "int8": "int8",
