@@ -1,5 +1,7 @@
-"""The GPT in PyTorch eager, written as nanoGPT writes it (optional: only when
-PyTorch is installed): fused scaled_dot_product_attention, GELU (tanh), AdamW."""
+"""The GPT in everyday PyTorch, written as nanoGPT writes it: nn.Linear for q, k
+and v, view, transpose(1, 2), F.scaled_dot_product_attention, GELU (tanh), nn.LayerNorm,
+AdamW. The same source runs on PyTorch eager (optional: only when it is installed)
+and, unchanged, on tinytorch (`import tinytorch as torch`): "the ordinary road"."""
 
 from __future__ import annotations
 
@@ -8,11 +10,10 @@ from typing import Any
 import numpy as np
 
 
-def build(state: dict[str, np.ndarray], n_head: int) -> Any:
-    """nanoGPT's model with tinytorch's names and `state`'s weights."""
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
+def build(state: dict[str, np.ndarray], n_head: int, torch: Any) -> Any:
+    """nanoGPT's model with `state`'s weights, made with `torch` (PyTorch, or
+    tinytorch in its place)."""
+    nn, F = torch.nn, torch.nn.functional
 
     class Attention(nn.Module):
         def __init__(self, d: int) -> None:
@@ -71,7 +72,8 @@ def build(state: dict[str, np.ndarray], n_head: int) -> Any:
 
 
 class TorchRun:
-    """PyTorch eager training, batches gathered by indexing tensors made once."""
+    """Everyday training with `torch` (PyTorch eager, or tinytorch running the same
+    code), batches gathered by indexing tensors made once."""
 
     def __init__(
         self,
@@ -81,11 +83,10 @@ class TorchRun:
         x: np.ndarray,
         y: np.ndarray,
         batch_size: int,
+        torch: Any,
     ) -> None:
-        import torch
-
         self.torch, self.batch_size = torch, batch_size
-        self.model = build(state, n_head)
+        self.model = build(state, n_head, torch)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=lr)
         self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
 

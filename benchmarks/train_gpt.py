@@ -48,8 +48,11 @@ from tinytorch.models import GPT, GPTConfig  # noqa: E402
 from tinytorch.nn import functional as F  # noqa: E402
 from tinytorch.tokenizers import CharTokenizer  # noqa: E402
 
-IMPLS = ("tinytorch", "numpy", "pytorch")
+IMPLS = ("tinytorch", "numpy", "pytorch", "everyday")
 GOALS = {"pytorch": 0.9, "numpy": 1.25}  # tinytorch's step at most this times theirs
+# "everyday": gpt_torch.py's everyday PyTorch code run on tinytorch unchanged
+# (issue 22's "ordinary road"), at most this times PyTorch eager on the same code
+EVERYDAY_GOAL = 0.9
 ACCURACY_GOAL = 1.0  # percentage points of next-character accuracy between any two
 CACHE_GOAL = 10.0  # KV-cache generation at least this many times faster per token
 BATCH, CONTEXT, WINDOWS = 32, 64, 320  # 10 steps an epoch
@@ -106,13 +109,17 @@ class TinytorchRun:
         return float((tt.predict(self.model, x).argmax(axis=-1) == y).mean())
 
 
-def start_run(impl: str, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
+def start_run(
+    impl: str, seed: int, x: np.ndarray, y: np.ndarray, torch: Any = None
+) -> Any:
     """A fresh implementation from tinytorch's initial weights for `seed`."""
     state = {k: v.numpy() for k, v in build_tinytorch(seed).state_dict().items()}
     args = (state, MODEL["n_head"], LR, x, y, BATCH)
     if impl == "tinytorch":
         return TinytorchRun(*args, seed)
-    return (NumpyRun if impl == "numpy" else TorchRun)(*args)
+    if impl == "numpy":
+        return NumpyRun(*args)
+    return TorchRun(*args, torch=tt if impl == "everyday" else torch)
 
 
 def generation(text: str, seed: int, rounds: int, new: int = 64) -> dict[str, Any]:
@@ -162,6 +169,12 @@ def format_report(results: dict[str, Any]) -> str:
             f"{v['median_cpu'] / steps * 1e3:.1f})   next-char accuracy % {acc}"
         )
     lines += [ratio_line("tinytorch", other, r) for other, r in c["ratios"].items()]
+    if "everyday" in results:
+        everyday = results["everyday"]["ratios"]["pytorch"]
+        lines.append(
+            ratio_line("everyday", "pytorch", everyday) + "   (the same "
+            "everyday-PyTorch code, on tinytorch and on PyTorch)"
+        )
     a = c["accuracy"]
     lines.append(
         f"accuracy: largest gap {a['largest_gap_points']:.2f} points   goal <= "
@@ -192,7 +205,7 @@ def format_report(results: dict[str, Any]) -> str:
 def main(args: Any) -> int:
     rounds, epochs = (1, 2) if args.quick else (args.rounds, args.epochs)
     torch, why = load_torch(args.threads, not args.no_torch)
-    impls = IMPLS if torch is not None else IMPLS[:2]
+    impls = IMPLS if torch is not None else IMPLS[:2]  # everyday compares with PyTorch
     train_text, test_text = corpus_text()
     x, y = windows(train_text, WINDOWS, args.seed)
     test = windows(test_text, WINDOWS, args.seed + 1)
@@ -205,7 +218,7 @@ def main(args: Any) -> int:
     print(f"PyTorch {results['torch']}", flush=True)
     measured = run_interleaved(
         impls,
-        lambda impl, seed: start_run(impl, seed, x, y),
+        lambda impl, seed: start_run(impl, seed, x, y, torch),
         len(x),
         test,
         rounds,
@@ -213,7 +226,12 @@ def main(args: Any) -> int:
         args.seed,
         lambda s: print(s, flush=True),
     )
-    results["training"] = summarize(measured, GOALS, ACCURACY_GOAL)
+    load = measured.pop("load")
+    engine = {k: v for k, v in measured.items() if k != "everyday"}
+    results["training"] = summarize(engine | {"load": load}, GOALS, ACCURACY_GOAL)
+    if "everyday" in measured:
+        pair = {k: measured[k] for k in ("everyday", "pytorch")} | {"load": load}
+        results["everyday"] = summarize(pair, {"pytorch": EVERYDAY_GOAL}, ACCURACY_GOAL)
     results["generation"] = generation(test_text, args.seed, 2 if args.quick else 5)
     print()
     print(format_report(results))

@@ -36,8 +36,9 @@ def bench():
 
 
 def state_arrays(model: GPT) -> dict[str, np.ndarray]:
-    """The model's weights as numpy arrays, the benchmark's common currency."""
-    return {name: value.numpy() for name, value in model.state_dict().items()}
+    """Copies of the model's weights as numpy arrays, the benchmark's common currency
+    (state_dict's tensors share the model's memory, which a run would train)."""
+    return {name: value.numpy().copy() for name, value in model.state_dict().items()}
 
 
 def _batch(n: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +87,7 @@ def test_tinytorch_and_numpy_train_alike_on_the_same_windows(bench) -> None:
 
 
 def test_pytorch_reference_matches_when_installed() -> None:
-    pytest.importorskip(
+    torch = pytest.importorskip(
         "torch", reason="PyTorch is an optional extra (pip install torch)"
     )
     import gpt_torch
@@ -94,10 +95,14 @@ def test_pytorch_reference_matches_when_installed() -> None:
     tt.manual_seed(4)
     model = GPT(TINY)
     x, y = _batch(8, seed=5)
-    run = gpt_torch.TorchRun(state_arrays(model), TINY.n_head, 1e-2, x, y, 4)
     ref = gpt_numpy.NumpyRun(state_arrays(model), TINY.n_head, 1e-2, x, y, 4)
     order = np.arange(8)
-    assert math.isclose(run.epoch(order)[0], ref.epoch(order)[0], rel_tol=1e-4)
+    want = ref.epoch(order)[0]
+    for module in (torch, tt):  # PyTorch, and tinytorch running the same code
+        run = gpt_torch.TorchRun(
+            state_arrays(model), TINY.n_head, 1e-2, x, y, 4, module
+        )
+        assert math.isclose(run.epoch(order)[0], want, rel_tol=1e-4), module.__name__
 
 
 def test_windows_and_generation_report(bench) -> None:
