@@ -60,19 +60,20 @@ class FusedConv(tt.Function):
     """Unfold, product and an in-place bias add in one node (for the measurement)."""
 
     def forward(ctx, x, weight, bias, padding):
-        unfold = ops.Unfold()
-        ctx.columns = unfold.forward(x, weight.shape[2:], (1, 1), padding)
-        ctx.unfold, ctx.weight = unfold, weight
-        out = weight.reshape(len(weight), -1) @ ctx.columns
+        ctx.unfold = ops.Unfold()
+        columns = ctx.unfold.forward(x, weight.shape[2:], (1, 1), padding)
+        ctx.save_for_backward(weight, columns)
+        out = weight.reshape(len(weight), -1) @ columns
         out += bias[:, None]
-        _, oh, ow, n, _, _ = unfold.windows
+        _, oh, ow, n, _, _ = ctx.unfold.windows
         return out.reshape(len(weight), oh, ow, n).transpose(3, 0, 1, 2)
 
     def backward(ctx, grad):
-        w = ctx.weight.reshape(len(ctx.weight), -1)
+        weight, columns = ctx.saved_tensors
+        w = weight.reshape(len(weight), -1)
         g = grad.transpose(1, 2, 3, 0).reshape(len(w), -1)
         dx = ctx.unfold.backward(w.T @ g)[0] if ctx.needs_input_grad[0] else None
-        return dx, (g @ ctx.columns.T).reshape(ctx.weight.shape), g.sum(axis=1)
+        return dx, (g @ columns.T).reshape(weight.shape), g.sum(axis=1)
 
 
 class Fused(nn.Conv2d):
@@ -81,13 +82,12 @@ class Fused(nn.Conv2d):
 
 
 def fused_lenet() -> nn.Sequential:
-    model = lenet5()
+    layers = list(lenet5())
     for i in (0, 3):
-        conv = model.layers[i]
-        fused = Fused(conv.in_channels, conv.out_channels, 5, padding=conv.padding)
-        fused.weight, fused.bias = conv.weight, conv.bias
-        model.layers[i] = fused
-    return model
+        conv = layers[i]
+        layers[i] = Fused(conv.in_channels, conv.out_channels, 5, padding=conv.padding)
+        layers[i].weight, layers[i].bias = conv.weight, conv.bias
+    return nn.Sequential(*layers)
 
 
 def cpu_ms(calls: dict[str, Callable[[], object]], repeats: int, n: int = 10) -> dict:
@@ -122,9 +122,10 @@ def layouts(x: np.ndarray, pad: int, repeats: int) -> dict[str, float]:
 def step(model: nn.Module, x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
     """One Adam training step of `model` on the batch (x, y), as a function."""
     optimizer = tt.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = tt.from_numpy(x), tt.from_numpy(y)
 
     def one() -> None:
-        loss = nn.functional.cross_entropy(model(tt.Tensor._wrap(x, None)), y)
+        loss = nn.functional.cross_entropy(model(x), y)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -36,7 +36,8 @@ class Run(Protocol):
 
 
 def epoch_orders(n: int, epochs: int, seed: int) -> list[np.ndarray]:
-    """Each epoch's sample order: what DataLoader(shuffle=True, seed=seed) draws."""
+    """Each epoch's sample order: what DataLoader(shuffle=True,
+    generator=Generator().manual_seed(seed)) draws."""
     rng = np.random.default_rng(seed)
     return [rng.permutation(n) for _ in range(epochs)]
 

@@ -51,8 +51,10 @@ class StepsRun:
         self.model = tt.nn.Sequential(
             tt.nn.Linear(784, 128), tt.nn.ReLU(), tt.nn.Linear(128, 10))
         self.optimizer = tt.optim.Adam(self.model.parameters(), lr=1e-3)
-        self.loader = tt.utils.data.DataLoader(tt.utils.data.TensorDataset(x, y), BATCH,
-                                         shuffle=True, seed=seed)
+        data = tt.utils.data.TensorDataset(tt.from_numpy(x), tt.from_numpy(y))
+        shuffle = tt.Generator().manual_seed(seed)
+        self.loader = tt.utils.data.DataLoader(data, BATCH, shuffle=True,
+                                               generator=shuffle)
         self.profiled, self.profile = profiled, None
 
     def epoch(self, order: np.ndarray) -> tuple[float, float]:

@@ -21,8 +21,10 @@ class TinytorchLoop:
             self.optimizer = tt.optim.SGD(
                 params, lr=config.lr, momentum=config.momentum
             )
+        data = tt.utils.data.TensorDataset(tt.from_numpy(x), tt.from_numpy(y))
+        shuffle = tt.Generator().manual_seed(seed)
         self.loader = tt.utils.data.DataLoader(
-            tt.utils.data.TensorDataset(x, y), config.batch_size, shuffle=True, seed=seed
+            data, config.batch_size, shuffle=True, generator=shuffle
         )
         self.loss_fn = tt.nn.CrossEntropyLoss()
 

@@ -90,10 +90,12 @@ class TinytorchRun:
         self.model = GPT(
             GPTConfig(len(state["wpe.weight"]), vocab, layers, n_head, width)
         )
-        self.model.load_state_dict(state)
+        self.model.load_state_dict({k: tt.tensor(v) for k, v in state.items()})
         self.optimizer = tt.optim.AdamW(self.model.parameters(), lr=lr)
+        data = tt.utils.data.TensorDataset(tt.from_numpy(x), tt.from_numpy(y))
+        shuffle = tt.Generator().manual_seed(seed)
         self.loader = tt.utils.data.DataLoader(
-            tt.utils.data.TensorDataset(x, y), batch_size, shuffle=True, seed=seed
+            data, batch_size, shuffle=True, generator=shuffle
         )
 
     def epoch(self, order: np.ndarray) -> tuple[float, float]:
@@ -106,7 +108,7 @@ class TinytorchRun:
 
 def start_run(impl: str, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
     """A fresh implementation from tinytorch's initial weights for `seed`."""
-    state = build_tinytorch(seed).state_dict()
+    state = {k: v.numpy() for k, v in build_tinytorch(seed).state_dict().items()}
     args = (state, MODEL["n_head"], LR, x, y, BATCH)
     if impl == "tinytorch":
         return TinytorchRun(*args, seed)
@@ -116,7 +118,7 @@ def start_run(impl: str, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
 def generation(text: str, seed: int, rounds: int, new: int = 64) -> dict[str, Any]:
     """Seconds per generated token with and without the KV cache, interleaved."""
     model = build_tinytorch(seed, block_size=512)
-    prompts = {length: TOKENIZER.encode(text[:length])[None] for length in (64, 256)}
+    prompts = {n: tt.tensor(TOKENIZER.encode(text[:n])[None]) for n in (64, 256)}
     times: dict[str, list[float]] = {}
     same = True
     for r in range(rounds):

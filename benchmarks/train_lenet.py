@@ -52,9 +52,9 @@ lenet5 = load("04_1998_cnn/03_lecun_mnist").lenet5
 
 
 def initial_weights(seed: int) -> dict[str, np.ndarray]:
-    """tinytorch's initialisation of LeNet-5: everyone starts here."""
+    """tinytorch's initialisation of LeNet-5 as numpy arrays: everyone starts here."""
     tt.manual_seed(seed)
-    return lenet5().state_dict()
+    return {name: value.numpy() for name, value in lenet5().state_dict().items()}
 
 
 class TinytorchRun(TinytorchLoop):
@@ -64,7 +64,7 @@ class TinytorchRun(TinytorchLoop):
         self, config: Config, weights: dict[str, np.ndarray], x, y, seed: int
     ) -> None:
         model = lenet5()
-        model.load_state_dict(weights)
+        model.load_state_dict({k: tt.tensor(v) for k, v in weights.items()})
         super().__init__(config, model, x, y, seed)
 
 

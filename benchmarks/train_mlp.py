@@ -55,8 +55,10 @@ CONFIGS = (
 def initial_weights(
     seed: int, sizes: tuple[int, ...] = (784, 128, 10)
 ) -> dict[str, np.ndarray]:
-    """tinytorch's initialisation (PyTorch's U(+-1/sqrt(in))): everyone starts here."""
-    return build_tinytorch(seed, sizes).state_dict()
+    """tinytorch's initialisation (PyTorch's U(+-1/sqrt(in))) as numpy arrays:
+    everyone starts here."""
+    state = build_tinytorch(seed, sizes).state_dict()
+    return {name: value.numpy() for name, value in state.items()}
 
 
 def build_tinytorch(
@@ -79,7 +81,7 @@ class TinytorchRun(TinytorchLoop):
     ) -> None:
         w1, w2 = weights["0.weight"], weights["2.weight"]
         model = build_tinytorch(seed, (w1.shape[1], w1.shape[0], w2.shape[0]))
-        model.load_state_dict(weights)
+        model.load_state_dict({k: tt.tensor(v) for k, v in weights.items()})
         super().__init__(config, model, x, y, seed)
 
 
@@ -94,14 +96,19 @@ BENCHMARK = Benchmark(
 def tinydigits_check(seed: int) -> dict:
     """TinyDigits 64-32-10 with tinytorch's fit: the time to >= 90 % test accuracy
     (the goal: under a second)."""
-    x, y, x_test, y_test = load_tinydigits()
     tt.manual_seed(seed)
     model = tt.nn.Sequential(tt.nn.Linear(64, 32), tt.nn.ReLU(), tt.nn.Linear(32, 10))
     optimizer = tt.optim.Adam(model.parameters(), lr=1e-2)
+    x, y, x_test, y_test = map(tt.from_numpy, load_tinydigits())
     loader = tt.utils.data.DataLoader(
-        tt.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True, seed=seed
+        tt.utils.data.TensorDataset(x, y),
+        batch_size=32,
+        shuffle=True,
+        generator=tt.Generator().manual_seed(seed),
     )
-    test = tt.utils.data.DataLoader(tt.utils.data.TensorDataset(x_test, y_test), batch_size=200)
+    test = tt.utils.data.DataLoader(
+        tt.utils.data.TensorDataset(x_test, y_test), batch_size=200
+    )
     start = time.perf_counter()
     history = tt.fit(
         model, loader, tt.nn.CrossEntropyLoss(), optimizer, epochs=20, test_loader=test

@@ -8,16 +8,19 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from tinytorch import Tensor
 from tinytorch.files import write_atomically
 
 
-def image_grid(patches: np.ndarray, columns: int) -> np.ndarray:
-    """Patches (N, h, w) tiled `columns` per row with 1-pixel white gaps, each scaled
-    to its own min..max, as a uint8 image.
+def image_grid(patches: np.ndarray | Tensor, columns: int) -> np.ndarray:
+    """Patches (N, h, w), an array or a tensor outside the graph (e.g. a weight's
+    `.detach()`), tiled `columns` per row with 1-pixel white gaps, each scaled to
+    its own min..max, as a uint8 image.
 
     Per-patch scaling makes every unit's pattern visible, whatever the size of its
     weights (a constant patch comes out black).
     """
+    patches = np.asarray(patches)
     n, h, w = patches.shape
     rows = -(-n // columns)
     low = patches.min(axis=(1, 2), keepdims=True)

@@ -91,9 +91,9 @@ def answers(model: GPT, prompts: Sequence[str], max_new_tokens: int) -> list[str
         by_length[len(prompt)].append(i)
     out = [""] * len(prompts)
     for length, members in by_length.items():
-        ids = np.stack([TOKENIZER.encode(prompts[i]) for i in members])
+        ids = tt.tensor(np.stack([TOKENIZER.encode(prompts[i]) for i in members]))
         new = min(max_new_tokens, model.config.block_size - length)
-        generated = model.generate(ids, new, top_k=1).numpy()[:, length:]
+        generated = model.generate(ids, new, top_k=1)[:, length:].numpy()
         for i, row in zip(members, generated, strict=True):
             out[i] = TOKENIZER.decode(row).split("\n")[0]
     return out
@@ -101,20 +101,21 @@ def answers(model: GPT, prompts: Sequence[str], max_new_tokens: int) -> list[str
 
 def warmup_cosine(warmup: int) -> Callable[..., LambdaLR]:
     """A schedule factory for `trainer`: the learning rate rises linearly for
-    `warmup` steps to the settings' lr, then falls along a cosine to zero at the
-    last step."""
+    `warmup` steps to `max_lr` (the settings' lr), then falls along a cosine to
+    zero at the last step."""
 
     def schedule(
         optimizer: Optimizer, max_lr: float, epochs: int, steps_per_epoch: int
     ) -> LambdaLR:
-        optimizer.lr, total = max_lr, epochs * steps_per_epoch
+        for group in optimizer.param_groups:  # LambdaLR scales the lr it finds
+            group["lr"] = max_lr
+        total = epochs * steps_per_epoch
 
         def factor(step: int) -> float:
             if step < warmup:
                 return (step + 1) / warmup
-            return 0.5 * (
-                1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup))
-            )
+            angle = math.pi * (step - warmup) / max(1, total - warmup)
+            return 0.5 * (1 + math.cos(angle))
 
         return LambdaLR(optimizer, factor)
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import numpy as np
 from rich.table import Table
 
 import tinytorch as tt
@@ -69,7 +68,7 @@ def baseline(model: str, quick: bool, quiet: bool, seed: int,
     return trained
 
 
-def calibration_batches(x_train: np.ndarray, batch: int = 100) -> list[np.ndarray]:
+def calibration_batches(x_train: tt.Tensor, batch: int = 100) -> list[tt.Tensor]:
     """The first CALIBRATION training images, in batches."""
     return [x_train[i:i + batch] for i in range(0, CALIBRATION, batch)]
 
@@ -107,14 +106,14 @@ def accuracy_kept(baseline_accuracy: float, *accuracies: float) -> dict[str, flo
             "relative_accuracy": worst / baseline_accuracy}
 
 
-def seconds_per_image(models: dict[str, Module], x: np.ndarray, repeat: int = 3,
+def seconds_per_image(models: dict[str, Module], x: tt.Tensor, repeat: int = 3,
                       least: float = 0.02) -> dict[str, float]:
     """Each model's time per image on one batch of EVAL_BATCH images of `x`
     (evaluation, no graph): the best of `repeat` rounds in which the models take
     turns, so that a busy moment of the machine slows them all alike. A model
     whose batch takes less than `least` seconds is timed over as many batches as
     fill that, and it is warmed up first."""
-    batch = tt.tensor(x[:EVAL_BATCH])
+    batch = x[:EVAL_BATCH]
 
     def timed(model: Module, calls: int) -> float:
         start = time.perf_counter()

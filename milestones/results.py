@@ -3,6 +3,7 @@ command line prints next to the course's expectations."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +86,7 @@ def results(
         "epochs": len(history.loss),
         "batch_size": train.batch_size if optimizer else None,
         "steps_per_epoch": len(train) if optimizer else 0,
-        "optimizer": repr(optimizer) if optimizer else "none (not trained)",
+        "optimizer": settings(optimizer) if optimizer else "none (not trained)",
         "history": {
             "loss": history.loss,
             "accuracy": history.accuracy,
@@ -101,6 +102,25 @@ def results(
         "model": model,
         **facts,
     }
+
+
+def settings(optimizer: Optimizer) -> str:
+    """The optimizer as the tables name it, on one line: its class, its lr and each
+    setting it was made with that is not the class's default, e.g.
+    "SGD(lr=0.1, momentum=0.9)" (its repr is PyTorch's, a line per setting)."""
+    signature = inspect.signature(type(optimizer)).parameters
+    shown = [
+        f"{key}={_setting(value)}"
+        for key, value in optimizer.defaults.items()
+        if key == "lr" or (key in signature and value != signature[key].default)
+    ]
+    return f"{type(optimizer).__name__}({', '.join(shown)})"
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_setting(v) for v in value) + ")"
+    return f"{value:g}" if isinstance(value, float) else repr(value)
 
 
 def verdict(value: float, expected: tuple[float, float, str]) -> str:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+import tinytorch as tt
 from tinytorch.datasets import (
     load_cifar10,
     load_fashion_mnist,
@@ -42,6 +43,11 @@ class Splits(NamedTuple):
     about: str
     test_about: str
     train_set: Dataset | None = None  # draws its own rows, instead of x/y_train
+
+    def tensors(self) -> tuple[tt.Tensor, tt.Tensor, tt.Tensor, tt.Tensor]:
+        """x_train, y_train, x_test and y_test as tensors (sharing the arrays'
+        memory), the way a model and a TensorDataset take them."""
+        return tuple(tt.from_numpy(a) for a in self[:4])
 
 
 def _toy(

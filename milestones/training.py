@@ -10,6 +10,7 @@ of them on the same budget, for a fair comparison.
 from __future__ import annotations
 
 import contextlib
+import copy
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -91,15 +92,16 @@ def trainer(
                                                         settings.quick_epochs)
         tt.manual_seed(settings.seed)
         net = model()
-        initial = net.state_dict()
+        initial = copy.deepcopy(net.state_dict())  # state_dict() shares the weights
         splits = data(settings.seed, download=True) if download else data(settings.seed)
         splits = held_out(splits) if validation else splits
+        x_train, y_train, x_test, y_test = splits.tensors()
         train_set = (splits.train_set if splits.train_set is not None
-                     else TensorDataset(splits.x_train, splits.y_train))
+                     else TensorDataset(x_train, y_train))
+        shuffle = tt.Generator().manual_seed(settings.seed)  # the same batches each run
         train_loader = DataLoader(train_set, settings.batch_size, shuffle=True,
-                                  seed=settings.seed)
-        test_set = TensorDataset(splits.x_test, splits.y_test)
-        test_loader = DataLoader(test_set, EVAL_BATCH)
+                                  generator=shuffle)
+        test_loader = DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH)
         steps = optimizer(net.parameters(), lr=settings.lr)
         schedule = recipe.schedule(steps, settings.lr, epochs, len(train_loader))
         with training_display(quiet, callback) as show:

@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 MODULES = ["torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.optim",
-           "torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd", "torch.cuda"]  # fmt: skip
+           "torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd",
+           "torch.cuda"]  # fmt: skip
 OUT = Path(__file__).resolve().parent.parent / "tinytorch" / "pytorch_names.json"
 
 
@@ -29,7 +30,8 @@ def main() -> None:
     names["torch.nn.Module"] = public(torch.nn.Module)
     document = {"pytorch": torch.__version__.split("+")[0], "names": names}
     OUT.write_text(json.dumps(document, indent=0, sort_keys=True) + "\n")
-    print(f"{OUT}: {sum(map(len, names.values()))} names of PyTorch {torch.__version__}")
+    count = sum(map(len, names.values()))
+    print(f"{OUT}: {count} names of PyTorch {torch.__version__}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@ def bench():
     return module
 
 
+def state_arrays(model: GPT) -> dict[str, np.ndarray]:
+    """The model's weights as numpy arrays, the benchmark's common currency."""
+    return {name: value.numpy() for name, value in model.state_dict().items()}
+
+
 def _batch(n: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.integers(0, 11, (n, 7)), rng.integers(0, 11, (n, 7))
@@ -44,24 +49,27 @@ def test_numpy_reference_loss_and_gradients_match_tinytorch() -> None:
     tt.manual_seed(0)
     model = GPT(TINY)
     x, y = _batch()
-    loss = F.cross_entropy(model(x).reshape(-1, 11), y.reshape(-1))
+    logits = model(tt.tensor(x))
+    loss = F.cross_entropy(logits.reshape(-1, 11), tt.tensor(y).reshape(-1))
     loss.backward()
-    reference = gpt_numpy.NumpyGPT(model.state_dict(), TINY.n_head, lr=1e-3)
+    reference = gpt_numpy.NumpyGPT(state_arrays(model), TINY.n_head, lr=1e-3)
     ref_loss, grads, hits = reference.loss_and_grads(x, y)
     assert math.isclose(ref_loss, loss.item(), rel_tol=1e-5)
-    assert hits == int((model(x).data.argmax(-1) == y).sum())
+    assert hits == int((logits.argmax(-1) == tt.tensor(y)).sum())
     for name, p in model.named_parameters():
         ours = grads[name]
         ours = (
             ours.T if ours.ndim == 2 and not name.startswith(("wte", "wpe")) else ours
         )
         assert ours.dtype == np.float32, name
-        np.testing.assert_allclose(ours, p.grad, rtol=1e-3, atol=1e-6, err_msg=name)
+        np.testing.assert_allclose(
+            ours, p.grad.numpy(), rtol=1e-3, atol=1e-6, err_msg=name
+        )
 
 
 def test_tinytorch_and_numpy_train_alike_on_the_same_windows(bench) -> None:
     tt.manual_seed(1)
-    state = GPT(TINY).state_dict()
+    state = state_arrays(GPT(TINY))
     x, y = _batch(16, seed=2)
     tiny = bench.TinytorchRun(state, TINY.n_head, 1e-2, x, y, 4, seed=3)
     ref = gpt_numpy.NumpyRun(state, TINY.n_head, 1e-2, x, y, 4)
@@ -86,8 +94,8 @@ def test_pytorch_reference_matches_when_installed() -> None:
     tt.manual_seed(4)
     model = GPT(TINY)
     x, y = _batch(8, seed=5)
-    run = gpt_torch.TorchRun(model.state_dict(), TINY.n_head, 1e-2, x, y, 4)
-    ref = gpt_numpy.NumpyRun(model.state_dict(), TINY.n_head, 1e-2, x, y, 4)
+    run = gpt_torch.TorchRun(state_arrays(model), TINY.n_head, 1e-2, x, y, 4)
+    ref = gpt_numpy.NumpyRun(state_arrays(model), TINY.n_head, 1e-2, x, y, 4)
     order = np.arange(8)
     assert math.isclose(run.epoch(order)[0], ref.epoch(order)[0], rel_tol=1e-4)
 

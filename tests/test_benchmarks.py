@@ -44,15 +44,14 @@ def _data(n: int = 64) -> tuple[np.ndarray, np.ndarray]:
 def test_numpy_reference_gradients_match_tinytorch(bench) -> None:
     x, y = _data(8)
     weights = bench.initial_weights(0, SIZES)
-    model = bench.build_tinytorch(0, SIZES)
-    model.load_state_dict(weights)
+    model = bench.TinytorchRun(bench.CONFIGS[0], weights, x, y, 0).model
     tt.nn.functional.cross_entropy(model(tt.tensor(x)), tt.tensor(y)).backward()
     grads, loss, _ = bench.NumpyRun(bench.CONFIGS[0], weights, x, y, 0).gradients(x, y)
     expected = [
-        model[0].weight.grad,
-        model[0].bias.grad,
-        model[2].weight.grad,
-        model[2].bias.grad,
+        model[0].weight.grad.numpy(),
+        model[0].bias.grad.numpy(),
+        model[2].weight.grad.numpy(),
+        model[2].bias.grad.numpy(),
     ]
     for ours, theirs in zip(grads, expected, strict=True):
         assert ours.dtype == theirs.dtype == np.float32
@@ -94,8 +93,8 @@ def test_every_implementation_sees_the_dataloaders_batches(bench) -> None:
         batches = list(run.loader)
         assert len(batches) == 4
         for i, (xb, yb) in enumerate(batches):
-            np.testing.assert_array_equal(xb.data, x[order[16 * i : 16 * (i + 1)]])
-            np.testing.assert_array_equal(yb.data, y[order[16 * i : 16 * (i + 1)]])
+            np.testing.assert_array_equal(xb.numpy(), x[order[16 * i : 16 * (i + 1)]])
+            np.testing.assert_array_equal(yb.numpy(), y[order[16 * i : 16 * (i + 1)]])
 
 
 @pytest.mark.parametrize("index", [0, 1])
@@ -200,7 +199,7 @@ def test_the_overhead_benchmark_compares_identical_training(overhead) -> None:
     assert on.epoch(None) == off.epoch(None)
     assert on.profile is not None and off.profile is None
     for p, q in zip(on.model.parameters(), off.model.parameters(), strict=True):
-        assert np.array_equal(p.data, q.data)
+        assert np.array_equal(p.detach().numpy(), q.detach().numpy())
     # per step: 4 ops (Linear, ReLU, Linear, CrossEntropy), their 4 backward nodes and
     # 5 module calls (the model, its 3 layers, the loss): 13 `is None` tests
     cost = overhead.hook_off_cost(on.profile, steps=3)

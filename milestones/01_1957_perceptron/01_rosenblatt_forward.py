@@ -35,17 +35,18 @@ def run(seed: int = 0, quiet: bool = True) -> dict[str, Any]:
     tt.manual_seed(seed)
     model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())  # w (1, 2), b (1,): U(±1/√2)
     data = splits.blobs(seed)
+    x_train, y_train, x_test, y_test = data.tensors()
 
-    train = DataLoader(TensorDataset(data.x_train, data.y_train), EVAL_BATCH)
-    test = DataLoader(TensorDataset(data.x_test, data.y_test), EVAL_BATCH)
+    train = DataLoader(TensorDataset(x_train, y_train), EVAL_BATCH)
+    test = DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH)
     with tt.no_grad():
-        loss = nn.BCELoss()(model(tt.tensor(data.x_train)), tt.tensor(data.y_train))
+        loss = nn.BCELoss()(model(x_train), y_train)
     others = [nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()) for _ in range(DRAWS - 1)]
     accuracies = [tt.evaluate(m, test) for m in [model, *others]]
     if not quiet:
-        w, b = model[0].weight.detach().numpy()[0], model[0].bias.detach().numpy()[0]
+        (w1, w2), b = model[0].weight[0].tolist(), model[0].bias.item()
         print(
-            f"one random perceptron: w = [{w[0]:.3f}, {w[1]:.3f}], b = {b:.3f}: "
+            f"one random perceptron: w = [{w1:.3f}, {w2:.3f}], b = {b:.3f}: "
             f"test accuracy {accuracies[0]:.2%}"
         )
         print(

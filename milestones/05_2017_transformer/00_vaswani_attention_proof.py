@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+import tinytorch as tt
 from tinytorch import optim
 from tinytorch.models import GPT, GPTConfig
 
@@ -68,8 +69,8 @@ def proof_model() -> GPT:
 
 def reverse(model: GPT, rows: np.ndarray) -> np.ndarray:
     """The model's reversal of each row's digits, most likely token each time."""
-    prompts = rows[:, : LENGTH + 1]
-    return model.generate(prompts, LENGTH, top_k=1).numpy()[:, LENGTH + 1 :]
+    prompts = tt.from_numpy(rows[:, : LENGTH + 1])
+    return model.generate(prompts, LENGTH, top_k=1)[:, LENGTH + 1 :].numpy()
 
 
 def exact_match(model: GPT, data: Splits) -> dict[str, object]:

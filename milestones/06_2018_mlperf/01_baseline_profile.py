@@ -58,9 +58,10 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
     settings = replace(recipe.settings, **overrides)
     data = olympics.splits(model, seed, validation)
     net = copy.deepcopy(result["model"])  # the steps profiled train it further
+    x_train, y_train, x_test, y_test = data.tensors()
     n = PROFILE_IMAGES
-    steps = DataLoader(TensorDataset(data.x_train[:n], data.y_train[:n]),
-                       settings.batch_size, shuffle=True, seed=seed)
+    steps = DataLoader(TensorDataset(x_train[:n], y_train[:n]), settings.batch_size,
+                       shuffle=True, generator=tt.Generator().manual_seed(seed))
     optimizer = recipe.optimizer(net.parameters(), lr=settings.lr)
     schedule = recipe.schedule(optimizer, settings.lr, 2, len(steps))  # as trained
     tt.train_epoch(net, steps, recipe.loss_fn, optimizer,  # warms caches, allocators
@@ -68,12 +69,11 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
     with perf.profile(net) as training:
         tt.train_epoch(net, steps, recipe.loss_fn, optimizer, scheduler=schedule)
     with perf.profile(net) as inference:
-        tt.evaluate(net, DataLoader(TensorDataset(data.x_test, data.y_test),
-                                    EVAL_BATCH))
+        tt.evaluate(net, DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH))
     peak = perf.gemm_peak()
     with tempfile.TemporaryDirectory() as scratch:
         file_bytes = perf.save(result["model"], Path(scratch) / "baseline.npz")
-    images, profiled = len(data.x_test), len(steps)
+    images, profiled = len(x_test), len(steps)
     result = result | {
         "name": NAME, "model_name": model, "peak_gflops": peak,
         "profile_steps": profiled, "file_bytes": file_bytes,

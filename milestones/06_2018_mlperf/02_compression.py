@@ -103,9 +103,10 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
     settings = replace(recipe.settings, **overrides)
     data = olympics.splits(model, seed, validation)
     net, base = result["model"], result["test_accuracy"]
-    test = DataLoader(TensorDataset(data.x_test, data.y_test), EVAL_BATCH)
-    train = DataLoader(TensorDataset(data.x_train, data.y_train), settings.batch_size,
-                       shuffle=True, seed=seed)
+    x_train, y_train, x_test, y_test = data.tensors()
+    test = DataLoader(TensorDataset(x_test, y_test), EVAL_BATCH)
+    train = DataLoader(TensorDataset(x_train, y_train), settings.batch_size,
+                       shuffle=True, generator=tt.Generator().manual_seed(seed))
 
     def fine_tune(pruned: tt.nn.Module, masks: perf.pruning.Masks) -> tt.History:
         optimizer = recipe.optimizer(pruned.parameters(), lr=settings.lr)
@@ -125,7 +126,7 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
     thin_before = tt.evaluate(thin, test)
     thin_tuned = fine_tune(thin, {})
 
-    calibration = olympics.calibration_batches(data.x_train)
+    calibration = olympics.calibration_batches(x_train)
     versions = {  # name -> (the model, one built the same way to read its file into)
         "float32": (net, recipe.model()),
         "int8": (perf.quantize(net, "int8", calibration),
@@ -155,7 +156,7 @@ def run(model: str = "mlp", quick: bool = False, quiet: bool = True, seed: int =
             if matmul:
                 runners[key] = olympics.use_matmul(copy.deepcopy(version), matmul)
     accuracy = {key: tt.evaluate(m, test) for key, m in runners.items()}
-    seconds = olympics.seconds_per_image(runners, data.x_test)
+    seconds = olympics.seconds_per_image(runners, x_test)
     entries = [olympics.Entry(_label(key, version_of[key]), sizes[version_of[key]],
                               accuracy[key], seconds[key]) for key in runners]
 

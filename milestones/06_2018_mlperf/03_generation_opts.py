@@ -70,21 +70,20 @@ def grown(model: GPT, block_size: int) -> GPT:
         raise ValueError(f"grown: block_size {block_size} is smaller than the "
                          f"model's {model.config.block_size}; pass a larger one")
     bigger = GPT(replace(model.config, block_size=block_size))
-    state = model.state_dict()
-    positions = bigger.state_dict()["wpe.weight"].copy()
-    positions[: model.config.block_size] = state["wpe.weight"]
-    bigger.load_state_dict(state | {"wpe.weight": positions})
+    positions = bigger.wpe.weight.detach().clone()
+    positions[: model.config.block_size] = model.wpe.weight.detach()
+    bigger.load_state_dict(model.state_dict() | {"wpe.weight": positions})
     return bigger
 
 
-def _timed(model: GPT, prompt: np.ndarray, **options: Any) -> tuple[np.ndarray, float]:
+def _timed(model: GPT, prompt: tt.Tensor, **options: Any) -> tuple[np.ndarray, float]:
     """The generated ids and the seconds the call took."""
     start = time.perf_counter()
     ids = model.generate(prompt, NEW_TOKENS, **options).numpy()
     return ids, time.perf_counter() - start
 
 
-def cache_speedups(model: GPT, prompts: np.ndarray, seed: int) -> dict[str, Any]:
+def cache_speedups(model: GPT, prompts: tt.Tensor, seed: int) -> dict[str, Any]:
     """Seconds per generated token with and without the cache for each length of
     CONTEXTS (the first row of `prompts`, cut), and the tokens that differ."""
     best = {(n, cache): np.inf for n in CONTEXTS for cache in (True, False)}
@@ -112,7 +111,7 @@ def cache_speedups(model: GPT, prompts: np.ndarray, seed: int) -> dict[str, Any]
             "tokens_differing": differing}
 
 
-def batch_throughput(model: GPT, prompts: np.ndarray) -> dict[str, Any]:
+def batch_throughput(model: GPT, prompts: tt.Tensor) -> dict[str, Any]:
     """Tokens per second with the cache for each batch size of BATCHES, the first
     rows of `prompts` cut to BATCH_PROMPT characters."""
     if len(prompts) < max(BATCHES):
@@ -140,7 +139,7 @@ def run(quick: bool = False, quiet: bool = True, seed: int = 0,
                          f"{source.NAME!r}, the script that trains the GPT")
     tt.manual_seed(seed)  # the untrained positions' initialisation
     model = grown(trained["model"], BLOCK)
-    prompts = splits.journeytalks(seed, block_size=max(CONTEXTS)).x_test
+    _, _, prompts, _ = splits.journeytalks(seed, block_size=max(CONTEXTS)).tensors()
     cache = cache_speedups(model, prompts, seed)
     batching = batch_throughput(model, prompts)
     result = trained | cache | batching | {

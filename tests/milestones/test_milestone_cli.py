@@ -56,7 +56,7 @@ def test_every_script_returns_the_same_keys(name, quick_run):
         and 0 <= result["test_accuracy"] <= 1
         and 0 <= result["train_accuracy"] <= 1
     )
-    assert result["params"] == sum(p.data.size for p in result["model"].parameters())
+    assert result["params"] == sum(p.numel() for p in result["model"].parameters())
 
 
 def assert_prints_only_the_result(

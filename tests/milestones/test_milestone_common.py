@@ -27,7 +27,7 @@ def tiny_fit(callback, epochs=2):
     model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
     x = np.array([[0, 0], [1, 1], [0, 1], [1, 0]], np.float32)
     y = np.array([[0], [1], [0], [1]], np.float32)
-    loader = DataLoader(TensorDataset(x, y), 2)
+    loader = DataLoader(TensorDataset(tt.from_numpy(x), tt.from_numpy(y)), 2)
     return tt.fit(
         model,
         loader,
@@ -161,6 +161,7 @@ def test_image_grid_tiles_patches_each_scaled_to_its_own_range():
     assert (fifth == 0).all() and (
         grid[7:9, 5:8] == 255
     ).all()  # the empty sixth cell stays blank
+    assert np.array_equal(image_grid(tt.from_numpy(patches), columns=2), grid)  # a tensor
 
 
 def test_write_png_round_trips_and_refuses_other_images(tmp_path):
