@@ -127,7 +127,8 @@ def test_every_public_name_is_shown_by_a_chapter() -> None:
 def test_the_public_name_walk_finds_the_library() -> None:
     names = set(public_names().values())
     assert {"tinytorch._tensor.Tensor", "tinytorch.ops.products.MatMul",
-            "tinytorch.nn.linear.Linear", "tinytorch.utils.data.DataLoader"} <= names
+            "tinytorch.nn.linear.Linear",
+            "tinytorch.utils.data.dataloader.DataLoader"} <= names
     assert len(names) > 90
 
 
