@@ -143,8 +143,13 @@ class CosineAnnealingLR(LRScheduler):
     """The rate along half a cosine, from the initial rate down to `eta_min` in
     `T_max` steps (and back up, if training goes on)."""
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
-                 last_epoch: int = -1) -> None:  # fmt: skip
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_max: int,  # noqa: N803 (PyTorch's name)
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -263,7 +268,9 @@ class OneCycleLR(LRScheduler):
                             ("steps_per_epoch", steps_per_epoch)):  # fmt: skip
             if value is not None and (not isinstance(value, int) or value <= 0):
                 raise ValueError(f"Expected positive integer {name}, but got {value}")
-        self.total_steps = total_steps or epochs * steps_per_epoch  # type: ignore[operator]
+        if total_steps is None:
+            total_steps = epochs * steps_per_epoch  # type: ignore[operator]
+        self.total_steps = total_steps
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
             raise ValueError(
                 f"Expected float between 0 and 1 pct_start, but got {pct_start}"
