@@ -36,6 +36,12 @@ class Goal:
     quick: bool = False
     model: str | None = None
 
+    @property
+    def timed(self) -> bool:
+        """A goal on wall-clock time (a time budget, a measured speed-up): the tables
+        report it, tests never assert it, since a slow machine must not fail them."""
+        return self.metric == "seconds" or "speedup" in self.metric
+
     def applies(self, result: dict[str, Any]) -> bool:
         """Whether the goal is one for this run: quick or full, and its model."""
         return self.quick == bool(result.get("quick")) and (
