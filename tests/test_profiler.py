@@ -210,6 +210,13 @@ def test_the_floor_is_the_work_at_the_peak_and_the_table_states_it():
     ):
         assert name in table
     assert max(len(line) for line in table.splitlines()) <= 88  # fits the page
+    lines = table.splitlines()
+    ops, modules = lines[0], next(line for line in lines if line.startswith("module"))
+    headers = ["calls", "fwd ms", "bwd ms", "time", "M mul-add", "act. KB/call"]
+    # every column labelled, each label apart from its neighbours
+    for header_line, labels in ((ops, headers), (modules, [*headers, "param KB"])):
+        cells = [c.strip() for c in header_line[19:].split("  ") if c.strip()]
+        assert cells == labels, header_line
     with pytest.raises(ValueError, match="size"):
         perf.gemm_peak(size=0)
 

@@ -199,10 +199,9 @@ class profile:
         op_time = sum(s.seconds for s in self.ops.values())
         total = self.seconds or op_time or 1.0
         ops_by_time = sorted(self.ops.items(), key=lambda kv: -kv[1].seconds)
-        lines = [_row("op", "calls", "fwd ms", "bwd ms", "time", "M mul-add",
-                      "act. KB/call", "")]
+        lines = [_row("op", *HEADER)]
         lines += [_stats_row(name, s, total) for name, s in ops_by_time]
-        lines += ["", _row("module", *[""] * 5, "", "param KB")]
+        lines += ["", _row("module", *HEADER, "param KB")]
         lines += [_stats_row(f"{n} ({s.kind})" if n != s.kind else n, s, total, True)
                   for n, s in self.modules.items()]
         lines += ["", f"{self.seconds * 1e3:.1f} ms in all; {op_time * 1e3:.1f} ms "
@@ -218,10 +217,14 @@ class profile:
         return "\n".join(lines)
 
 
+HEADER = ("calls", "fwd ms", "bwd ms", "time", "M mul-add", "act. KB/call")
+WIDTHS = (8, 8, 8, 8, 11, 14, 11)  # each wider than its header, so headers never touch
+
+
 def _row(name: str, *cells: str) -> str:
     """A row of at most 88 columns, so the table fits the page."""
-    return f"{name[:19]:19}" + "".join(f"{c:>9}" for c in cells[:5]) + "".join(
-        f"{c:>12}" for c in cells[5:]).rstrip()
+    row = "".join(f"{c:>{w}}" for c, w in zip(cells, WIDTHS, strict=False))
+    return f"{name[:19]:19}{row}".rstrip()
 
 
 def _stats_row(name: str, s: Stats, total: float, module: bool = False) -> str:
