@@ -1,5 +1,6 @@
 """Every page in a real browser, offline, on a phone (390 px) and a laptop (1280 px), in light and dark mode:
-diagrams drawn and readable, math typeset, images loaded, nothing scrolls sideways, nothing fails.
+diagrams drawn and readable (whole at 1280 px, their "enlarge" button beside them, not over them), math
+typeset, images loaded, nothing scrolls sideways but the boxes that say so, nothing fails.
 
 The browser and the local server come from conftest.py (see browsing.py: every request to another host is blocked
 and counted as a failure, so a hidden CDN dependency fails the test). Full-page screenshots go to
@@ -41,7 +42,22 @@ MEASURE = """() => {
     }).filter(Boolean);
     return {smallest, labels};
   });
-  return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, listings, diagrams};
+  const wide = [...document.querySelectorAll('article table.table, article pre.mermaid')]
+    .filter(box => box.scrollWidth > box.clientWidth + 1);
+  const unmarked = wide.filter(box => {
+    const hint = box.previousElementSibling;
+    return !(hint && hint.classList.contains('tt-scroll-hint') && !hint.hidden);
+  }).map(box => box.tagName + ': ' + box.textContent.trim().slice(0, 40));
+  const clipped = wide.filter(box => box.matches('pre.mermaid'))
+    .map(box => box.textContent.trim().slice(0, 40) + ` (${box.scrollWidth} px in ${box.clientWidth})`);
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const buttons = [...document.querySelectorAll('.mermaid-fullscreen-btn')].filter(button => {
+    const svg = button.parentElement.querySelector('pre.mermaid > svg');
+    const over = svg && meets(button.getBoundingClientRect(), svg.getBoundingClientRect());
+    return over || button.scrollWidth > button.clientWidth + 1;
+  }).map(button => button.textContent.trim());
+  return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, listings,
+          diagrams, unmarked, clipped, buttons};
 }"""
 
 
@@ -98,7 +114,18 @@ def test_page_reads_well_offline(
             assert not faint, (
                 f"diagram labels with too little contrast on {where}: {faint}"
             )
+        assert not measured["unmarked"], (
+            f"boxes that scroll sideways without saying so on {where}: "
+            f"{measured['unmarked']}"
+        )
+        assert not measured["buttons"], (
+            f"diagram buttons over their diagram or too small for their word on "
+            f"{where}: {measured['buttons']}"
+        )
         if width == 1280:
+            assert not measured["clipped"], (
+                f"diagrams wider than the page on {where}: {measured['clipped']}"
+            )
             assert not measured["listings"], (
                 f"code that scrolls sideways on {where}: {measured['listings']}"
             )

@@ -268,8 +268,11 @@ class DigitReader {
       ? this.network.samples[this.sample].label : null;
     const sample = label === null ? "The network"
       : `Test digit (${article(label)} ${label}): the network`;
+    // A network trained on ten digits has no "none of these": say so for drawings.
+    const caveat = label === null
+      ? " It must pick one of the ten digits, even for a drawing that is none." : "";
     this.verdict.textContent = `${sample} reads ${article(name)} ${name} ` +
-                               `(${percent(p[top])}).`;
+                               `(${percent(p[top])}).${caveat}`;
   }
 }
 
