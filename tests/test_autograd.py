@@ -423,3 +423,12 @@ def test_fills_of_a_computed_tensor_stay_in_the_graph_as_in_pytorch() -> None:
     (y.sum() + z.sum()).backward()
     assert y.requires_grad and z.dtype == tt.float64
     np.testing.assert_allclose(w.grad, [9.0, 9.0])
+
+
+def test_gradcheck_leaves_grad_as_it_was():
+    """PyTorch's gradcheck computes its gradients aside: .grad is not touched."""
+    x = tt.tensor([1.0, 2.0, 3.0], dtype=tt.float64, requires_grad=True)
+    assert tt.testing.gradcheck(lambda t: (t * t).sum(), [x]) and x.grad is None
+    x.grad = tt.ones(3, dtype=tt.float64)
+    tt.testing.gradcheck(lambda t: (t * t).sum(), [x])
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]

@@ -44,13 +44,19 @@ def gradcheck(
     def objective() -> float:
         return float((fn(*inputs)._data * projection).sum())
 
-    for t in inputs:
-        t.grad = None
-    fn(*inputs).backward(projection)
+    kept = [t.grad for t in inputs]  # as PyTorch's gradcheck, leave .grad as it was
+    try:
+        for t in inputs:
+            t.grad = None
+        fn(*inputs).backward(projection)
+        analytics = [None if t.grad is None else t.grad._data for t in inputs]
+    finally:
+        for t, grad in zip(inputs, kept, strict=True):
+            t.grad = grad
     for i, t in enumerate(inputs):
         if not t.requires_grad:
             continue
-        analytic = t.grad._data if t.grad is not None else np.zeros_like(t._data)
+        analytic = np.zeros_like(t._data) if analytics[i] is None else analytics[i]
         if analytic.shape != t.shape:
             raise GradcheckError(
                 f"gradcheck: input {i} has shape {t.shape} but its "
