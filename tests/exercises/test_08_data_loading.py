@@ -74,7 +74,9 @@ def test_random_split_is_disjoint_and_reproducible() -> None:
     data = TensorDataset(torch.arange(50))
 
     def split() -> tuple:
-        return random_split(data, [0.9, 0.1], generator=torch.Generator().manual_seed(0))
+        return random_split(
+            data, [0.9, 0.1], generator=torch.Generator().manual_seed(0)
+        )
 
     train, held = split()
     assert (len(train), len(held)) == (45, 5)

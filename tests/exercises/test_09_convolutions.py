@@ -63,5 +63,8 @@ def test_batch_norm_depends_on_the_batch_only_in_training() -> None:
         assert (alone - together).abs().max().item() > 1e-3
         bn.eval()
         assert torch.allclose(bn(x[:2])[0], bn(x)[0])
-    assert [name for name, _ in bn.named_buffers()][:2] == ["running_mean", "running_var"]
+    assert [name for name, _ in bn.named_buffers()][:2] == [
+        "running_mean",
+        "running_var",
+    ]
     assert {name for name, _ in bn.named_parameters()} == {"weight", "bias"}

@@ -45,6 +45,7 @@ def test_unseen_characters_fall_back_to_bytes() -> None:
     assert bpe.decode(bpe.encode("naïve → ok")) == "naïve → ok"
 
 
+@pytest.mark.slow  # trains the page's tokenizer of 512 ids
 def test_half_the_tokens_a_quarter_of_the_scores() -> None:
     train, test = load_journeytalks()
     corpus = "".join(talk.text() for talk in train)

@@ -65,7 +65,9 @@ def test_the_1986_recipe_has_small_gradients() -> None:
     torch.manual_seed(0)
     modern = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
     torch.manual_seed(0)
-    old = nn.Sequential(nn.Linear(64, 32), nn.Sigmoid(), nn.Linear(32, 10), nn.Sigmoid())
+    old = nn.Sequential(
+        nn.Linear(64, 32), nn.Sigmoid(), nn.Linear(32, 10), nn.Sigmoid()
+    )
     nn.CrossEntropyLoss()(modern(x), y).backward()
     nn.MSELoss()(old(x), F.one_hot(y, 10).float()).backward()
     ratio = modern[0].weight.grad.abs().mean() / old[0].weight.grad.abs().mean()
