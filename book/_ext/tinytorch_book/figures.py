@@ -1,5 +1,10 @@
-"""The house style of the book's plots: vector output, the two colours of the site,
-and the plane-drawing helpers the 1957 and 1969 chapters share."""
+"""The house style of the book's plots: vector output, the two colours of the site, a
+width that stays readable on a phone, and the plane-drawing helpers the 1957 and 1969
+chapters share.
+
+Every figure is glued (`publish_figure`, or myst-nb's `glue`) and shown by a
+``{glue:figure}`` directive with a ``:name:``, an ``:alt:`` text and a caption, so it
+gets a number; tests/site/test_figures.py checks every page for it."""
 
 from __future__ import annotations
 
@@ -12,19 +17,53 @@ from matplotlib.colors import LinearSegmentedColormap
 import tinytorch as tt
 
 BLUE, ORANGE, GREY = "#4a6fa5", "#c77c02", "#777777"
+# The widest figure, in inches. A page column scales a figure down to its own width:
+# on a 390 px phone (about 358 px of column) a 6-inch figure drawn at 96 px per inch
+# shrinks to 0.62, so the house tick labels (11 pt, 14.7 px) still read at about 9 px.
+WIDTH = 6.0
 # white where the probability is one half, blue towards 0, orange towards 1
 PROBABILITY = LinearSegmentedColormap.from_list("p", [BLUE, "#ffffff", ORANGE])
 
 
 def use_house_style() -> None:
-    """SVG figures, the site's font size, no top and right frame lines."""
+    """SVG figures, type large enough to read at a phone's width (see WIDTH), no top
+    and right frame lines."""
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None:
         shell.run_line_magic("config", 'InlineBackend.figure_formats = ["svg"]')
-    plt.rcParams.update({"font.size": 11, "axes.spines.top": False,
+    plt.rcParams.update({"font.size": 12, "xtick.labelsize": 11, "ytick.labelsize": 11,
+                         "legend.fontsize": 11, "axes.titlesize": 12,
+                         "figure.figsize": (WIDTH, 3.2), "axes.spines.top": False,
                          "axes.spines.right": False})
+
+
+def publish_figure(name: str, fig: Any) -> None:
+    """Glue ``fig`` as ``name`` and close it: the page shows it where a
+    ``{glue:figure} name`` directive (with its name, alt text and caption) stands."""
+    from myst_nb import glue
+
+    glue(name, fig, display=False)
+    plt.close(fig)
+
+
+def text_colour(image: Any, value: float) -> str:
+    """Black or white, whichever reads on the colour ``image`` (an ``AxesImage``)
+    paints ``value`` with: white on dark cells, black on light ones."""
+    red, green, blue, _ = image.cmap(image.norm(value))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue  # sRGB weights
+    return "white" if luminance < 0.5 else "black"
+
+
+def label_cells(ax: Any, image: Any, values: np.ndarray, fmt: str = "{:g}",
+                shown: np.ndarray | None = None, **style: Any) -> None:
+    """Write each of ``values`` on its cell of ``image`` (drawn from ``shown``, by
+    default the values themselves), in the colour that reads on that cell."""
+    shown = values if shown is None else shown
+    for (i, j), value in np.ndenumerate(values):
+        ax.text(j, i, fmt.format(value), ha="center", va="center",
+                color=text_colour(image, shown[i, j]), **style)
 
 
 def plot_points(ax: Any, x: np.ndarray, y: np.ndarray, names: tuple[str, str]) -> None:
