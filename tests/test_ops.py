@@ -362,7 +362,9 @@ OPS += [
     Op("tril", lambda a: a.tril(1), lambda a: np.tril(a, 1), min_dims=2, shapes=permuted_shapes),
     Op("maximum", tt.maximum, np.maximum, 2, "distinct", broadcast=True),
     # the bounds shifted off the values' grid: inputs drawn from one seed are equal, and ties have no derivative
-    Op("clamp_tensors", lambda a, lo, hi: a.clamp(lo - 0.05, hi + 0.05), lambda a, lo, hi: np.minimum(np.maximum(a, lo - 0.05), hi + 0.05), 3, "distinct",
+    # bounds 0.05 below and 0.025 above distinct values (k/10 + [0, 0.01)): never equal to
+    # each other or to an input, where the gradient jumps between them
+    Op("clamp_tensors", lambda a, lo, hi: a.clamp(lo - 0.05, hi + 0.025), lambda a, lo, hi: np.minimum(np.maximum(a, lo - 0.05), hi + 0.025), 3, "distinct",
        shapes=lambda draw: [(2, 3), (3,), (2, 1)], example=((2, 3), (3,), (2, 1))),
     # 3a + 0.1: never a whole multiple of b, where the remainder jumps (even when a and b are drawn equal)
     Op("remainder", lambda a, b: tt.remainder(3 * a + 0.1, b), lambda a, b: np.remainder(3 * a + 0.1, b), 2, "positive", broadcast=True),
