@@ -361,9 +361,8 @@ OPS += [
     Op("where", lambda a, b: tt.where(a > 0, a, b), _np_where, 2, "away_from_zero", broadcast=True),
     Op("tril", lambda a: a.tril(1), lambda a: np.tril(a, 1), min_dims=2, shapes=permuted_shapes),
     Op("maximum", tt.maximum, np.maximum, 2, "distinct", broadcast=True),
-    # the bounds shifted off the values' grid: inputs drawn from one seed are equal, and ties have no derivative
-    # bounds 0.05 below and 0.025 above distinct values (k/10 + [0, 0.01)): never equal to
-    # each other or to an input, where the gradient jumps between them
+    # the bounds shifted off the values' grid (k/10 + [0, 0.01)), 0.05 down and 0.025 up: never equal to an input
+    # (inputs drawn from one seed are equal) or to each other, where the gradient has no derivative
     Op("clamp_tensors", lambda a, lo, hi: a.clamp(lo - 0.05, hi + 0.025), lambda a, lo, hi: np.minimum(np.maximum(a, lo - 0.05), hi + 0.025), 3, "distinct",
        shapes=lambda draw: [(2, 3), (3,), (2, 1)], example=((2, 3), (3,), (2, 1))),
     # 3a + 0.1: never a whole multiple of b, where the remainder jumps (even when a and b are drawn equal)
