@@ -25,11 +25,7 @@ class WrongSquare(torch.Function):
         return (grad * a,)
 
 
-class Square(torch.Function):
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return a * a
-
+class Square(WrongSquare):  # the same forward; the backward corrected
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         return (2 * grad * a,)
